@@ -1,0 +1,402 @@
+"""The assembler: a partnership plus the library becomes the document tree for the protocol or the DSA.
+
+It picks the clauses that apply (conditions, includes, excludes), applies local
+overrides and local clauses, fills {{ variables }} in a sandboxed Jinja environment
+where an undefined variable is an error, and numbers sections and clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from protocolkit import condition
+from protocolkit.document import (
+    Clause,
+    Document,
+    HistoryEntry,
+    Metadata,
+    Paragraph,
+    Party,
+    Section,
+    Signatory,
+    Source,
+    renumber,
+)
+from protocolkit.findings import Finding
+from protocolkit.library import Library
+from protocolkit.model.partnership import Officer, Partnership, School
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+# What templates may use: each root name, and the attributes it has (None: anything, e.g. a list).
+_PERSON = {"name", "role", "email", "phone"}
+_OFFICER = {"name", "rank", "number", "email", "phone", "display"}
+CONTEXT_FIELDS: dict[str, set[str] | None] = {
+    "partnership": {"id", "title", "version", "in_force", "review_due", "review_cycle_months", "marking"},
+    "force": {"name", "short_name", "short", "area", "address"},
+    "local_authority": {"name", "address", "contact"},
+    "school": {"id", "name", "urn", "phase", "type", "trust", "address", "pupils", "head_teacher", "spoc", "dsl",
+               "chair_of_governors", "legal_entity", "type_label", "phase_label"},
+    "schools": None,
+    "school_names": set(),
+    "head_teachers": set(),
+    "officer": {"kind", "title", "term", "term_plural", "the", "names", "rank"},
+    "officers": None,
+    "deployment": {"officer", "model", "days_per_week", "hours", "base", "term_time_only", "lead_school",
+                   "summary", "days"},
+    "supervisor": _OFFICER,
+    "dpos": None,
+    "local": None,
+    "enhanced_service": set(),
+    "parties": set(),
+    "review": {"cycle_months", "due", "last_reviewed"},
+}
+
+PHASE_LABELS = {
+    "nursery": "nursery", "primary": "primary", "middle": "middle", "secondary": "secondary",
+    "all-through": "all-through", "post-16": "post-16",
+}
+TYPE_LABELS = {
+    "maintained": "maintained school", "academy": "academy", "free-school": "free school",
+    "special": "special school", "pru": "pupil referral unit", "fe-college": "further education college",
+    "independent": "independent school",
+}
+DOC_TITLES = {"protocol": "Safer Schools Partnership Protocol", "dsa": "Data-Sharing Agreement"}
+
+
+def long_date(d: date | None) -> str:
+    """'1 September 2026', as a date is written in an agreement."""
+    return f"{d.day} {d.strftime('%B %Y')}" if d else ""
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def partnership_facts(p: Partnership) -> dict[str, Any]:
+    """The facts conditions test, with school facts as one value per school."""
+    return {
+        "officer": p.deployment.officer,
+        "deployment": p.deployment.model,
+        "days_per_week": p.deployment.days_per_week,
+        "schools": len(p.schools),
+        "enhanced_service": "true" if p.enhanced_service else "false",
+        "local_authority": "true" if p.local_authority else "false",
+        "school.phase": [s.phase for s in p.schools],
+        "school.type": [s.type for s in p.schools],
+    }
+
+
+def _officer_display(o: Officer) -> str:
+    return " ".join(x for x in (o.rank, o.number, o.name) if x)
+
+
+def _school_context(s: School) -> dict[str, Any]:
+    d = s.model_dump()
+    d["legal_entity"] = s.trust or (f"the governing body of {s.name}" if s.type in ("maintained", "special", "pru") else s.name)
+    d["type_label"] = TYPE_LABELS[s.type]
+    d["phase_label"] = PHASE_LABELS[s.phase]
+    return d
+
+
+def _days(n: float) -> str:
+    whole = int(n) if float(n).is_integer() else n
+    return f"{whole} day{'s' if whole != 1 else ''}"
+
+
+def template_context(p: Partnership) -> dict[str, Any]:
+    """Everything a clause's {{ variables }} can reach, derived from the partnership."""
+    lead = next((s for s in p.schools if s.id == p.deployment.lead_school), p.schools[0])
+    pcso = p.deployment.officer == "pcso"
+    officer_names = [_officer_display(o) for o in p.officers]
+    dep = p.deployment.model_dump()
+    names = join_names([s.name for s in p.schools])
+    dep["days"] = _days(p.deployment.days_per_week)
+    dep["summary"] = _deployment_summary(p, names)
+    force = p.force.model_dump()
+    force["short"] = p.force.short_name or p.force.name
+    supervisor = p.supervisor.model_dump()
+    supervisor["display"] = _officer_display(p.supervisor)
+    parties = [p.force.name] + [s.name for s in p.schools] + ([p.local_authority.name] if p.local_authority else [])
+    return {
+        "partnership": {
+            "id": p.id, "title": partnership_title(p), "version": p.version, "in_force": long_date(p.in_force),
+            "review_due": long_date(p.review_due()), "review_cycle_months": p.review.cycle_months, "marking": p.marking,
+        },
+        "force": force,
+        "local_authority": p.local_authority.model_dump() if p.local_authority else None,
+        "school": _school_context(lead),
+        "schools": [_school_context(s) for s in p.schools],
+        "school_names": names,
+        "head_teachers": join_names([s.head_teacher.name for s in p.schools]),
+        "officer": {
+            "kind": p.deployment.officer,
+            "title": "police community support officer" if pcso else "police officer",
+            "term": "PCSO" if pcso else "officer",
+            "term_plural": "PCSOs" if pcso else "officers",
+            "the": "the PCSO" if pcso else "the officer",
+            "names": join_names(officer_names),
+            "rank": "PCSO" if pcso else (p.officers[0].rank or "PC"),
+        },
+        "officers": [dict(o.model_dump(), display=_officer_display(o)) for o in p.officers],
+        "deployment": dep,
+        "supervisor": supervisor,
+        "dpos": [d.model_dump() for d in p.data_protection_officers],
+        "local": dict(p.variables),
+        "enhanced_service": p.enhanced_service,
+        "parties": join_names(parties),
+        "review": {
+            "cycle_months": p.review.cycle_months, "due": long_date(p.review_due()),
+            "last_reviewed": long_date(p.review.last_reviewed),
+        },
+    }
+
+
+def _deployment_summary(p: Partnership, names: str) -> str:
+    d = p.deployment
+    who = "a police community support officer (PCSO)" if d.officer == "pcso" else "a police officer"
+    if d.model == "dedicated":
+        return f"{who} dedicated full time to {names}"
+    if d.model == "shared":
+        return f"{who} shared between {names}"
+    if d.model == "part-time":
+        return f"{who} attending {names} for {_days(d.days_per_week)} a week in all"
+    lead = next((s.name for s in p.schools if s.id == d.lead_school), p.schools[0].name)
+    return f"{who} based at {lead} and serving the cluster of {names}"
+
+
+def partnership_title(p: Partnership) -> str:
+    """The partnership's title: as given, or its school's name, or its schools' names."""
+    return p.title or join_names([s.name for s in p.schools])
+
+
+# -- templates ------------------------------------------------------------------------
+
+
+def _line_source(base: Source, lineno: int | None) -> Source:
+    if base.line is None or not lineno:
+        return base
+    return Source(base.path, base.line + lineno - 1, base.column if lineno == 1 else None)
+
+
+def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]:
+    """Static problems in a clause's template: syntax, unknown variables, unknown attributes."""
+    try:
+        ast = _ENV.parse(text)
+    except TemplateSyntaxError as exc:
+        return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
+                           f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
+    found: list[Finding] = []
+    for name in sorted(meta.find_undeclared_variables(ast)):
+        if name not in CONTEXT_FIELDS:
+            found.append(Finding.at(where, "unknown-variable", "error",
+                                    f"clause {clause_id!r} uses {{{{ {name} }}}}, which no partnership field provides; "
+                                    f"use one of: {', '.join(sorted(CONTEXT_FIELDS))}", clause=clause_id))
+    for node in ast.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name):
+            allowed = CONTEXT_FIELDS.get(node.node.name)
+            if allowed is not None and node.attr not in allowed:
+                found.append(Finding.at(_line_source(where, node.lineno), "unknown-variable", "error",
+                                        f"clause {clause_id!r} uses {node.node.name}.{node.attr}, which does not exist; "
+                                        f"{node.node.name} has: {', '.join(sorted(allowed)) or 'no fields'}",
+                                        clause=clause_id))
+    return found
+
+
+def render_text(text: str, context: dict[str, Any]) -> str:
+    """Fill a clause's template; raises UndefinedError, SecurityError or TemplateSyntaxError."""
+    return _ENV.from_string(text).render(context)
+
+
+_BULLET = re.compile(r"^\s*[-*]\s+")
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Blank lines part paragraphs; lines starting '- ' are bullets (indented lines continue them)."""
+    out: list[Paragraph] = []
+    current: list[str] = []
+    style = "body"
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            out.append(Paragraph(" ".join(current), style))  # type: ignore[arg-type]
+        current = []
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            style = "body"
+            continue
+        if _BULLET.match(line):
+            flush()
+            style = "bullet"
+            current = [_BULLET.sub("", line).strip()]
+        elif style == "bullet" and current and not line.startswith((" ", "\t")):
+            flush()
+            style = "body"
+            current = [stripped]
+        else:
+            current.append(stripped)
+    flush()
+    return out
+
+
+# -- assembly -------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    id: str
+    title: str
+    section: str
+    order: int
+    index: int
+    text: str
+    items: list[str]
+    cites: list[str]
+    source: Source
+    text_source: Source
+
+
+def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple[list[_Candidate], list[Finding]]:
+    facts = partnership_facts(p)
+    include, exclude = set(p.clauses.include), set(p.clauses.exclude)
+    chosen: list[_Candidate] = []
+    findings: list[Finding] = []
+    for lc in lib.clauses.values():
+        c = lc.model
+        if kind not in c.documents or c.id in exclude:
+            continue
+        if c.id not in include:
+            if c.optional or c.status == "deprecated":
+                continue
+            if c.when and not condition.evaluate(condition.parse(c.when), facts):
+                continue
+        chosen.append(_Candidate(c.id, c.title, c.section, c.order, lc.index, c.text, list(c.items), list(c.cites),
+                                 lc.source, lc.text_source))
+    base = len(lib.clauses)
+    for i, local in enumerate(p.clauses.local):
+        if kind in local.documents:
+            chosen.append(_Candidate(local.id, local.title, local.section, local.order, base + i, local.text,
+                                     list(local.items), list(local.cites), psource, psource))
+    for cand in chosen:
+        override = p.clauses.overrides.get(cand.id)
+        if override:
+            cand.title = override.title or cand.title
+            cand.text = override.text if override.text is not None else cand.text
+            cand.items = override.items if override.items is not None else cand.items
+            cand.text_source = psource
+    return chosen, findings
+
+
+def assemble(p: Partnership, lib: Library, kind: str, path: str = "", positions: Any = None) -> tuple[Document, list[Finding]]:
+    """The numbered document tree for one document of one partnership, and any problems met on the way.
+
+    `positions` maps a clause id to the Source of its override or local clause in the partnership file.
+    """
+    positions = positions or {}
+    spec = lib.documents[kind]
+    psource = Source(path, 1, 1)
+    chosen, findings = _selected(p, lib, kind, psource)
+    for cand in chosen:
+        if cand.id in positions:
+            cand.text_source = cand.source = positions[cand.id]
+    context = template_context(p)
+    by_section: dict[str, list[_Candidate]] = {}
+    for cand in chosen:
+        by_section.setdefault(cand.section, []).append(cand)
+    doc = Document(kind=kind, title=spec.title, source=Source(path) if path else None)  # type: ignore[arg-type]
+    for sec in spec.sections:
+        cands = sorted(by_section.pop(sec.id, []), key=lambda c: (c.order, c.index))
+        if not cands:
+            continue
+        section = Section(sec.id, sec.title)
+        for cand in cands:
+            clause, problems = _render_clause(cand, context)
+            findings += problems
+            section.clauses.append(clause)
+        doc.sections.append(section)
+    for section_id, cands in by_section.items():
+        for cand in cands:
+            findings.append(Finding.at(cand.source, "unknown-section", "error",
+                                       f"clause {cand.id!r} names section {section_id!r}, which the {kind} does not have; "
+                                       f"use one of: {', '.join(lib.section_ids(kind))}", clause=cand.id))
+    doc.metadata = _metadata(p, kind)
+    doc.title = spec.title
+    return renumber(doc), findings
+
+
+def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, list[Finding]]:
+    findings: list[Finding] = []
+    paragraphs: list[Paragraph] = []
+    pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
+    for text, is_item in pieces:
+        try:
+            rendered = render_text(text, context)
+        except UndefinedError as exc:
+            findings.append(Finding.at(cand.text_source, "undefined-variable", "error",
+                                       f"clause {cand.id!r}: {exc.message}: set it in the partnership file "
+                                       f"(for local values, under 'variables:') or fix the clause", clause=cand.id))
+            continue
+        except SecurityError as exc:
+            findings.append(Finding.at(cand.text_source, "template-unsafe", "error",
+                                       f"clause {cand.id!r}: refused: {exc}; templates may only use partnership values",
+                                       clause=cand.id))
+            continue
+        except TemplateSyntaxError as exc:
+            findings.append(Finding.at(_line_source(cand.text_source, exc.lineno), "template-syntax", "error",
+                                       f"clause {cand.id!r}: template syntax: {exc.message}", clause=cand.id))
+            continue
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            findings.append(Finding.at(cand.text_source, "template-error", "error",
+                                       f"clause {cand.id!r}: template failed: {exc}", clause=cand.id))
+            continue
+        if is_item:
+            paragraphs.append(Paragraph(" ".join(rendered.split()), "bullet"))
+        else:
+            paragraphs += split_paragraphs(rendered)
+    return Clause(cand.id, cand.title, paragraphs, citations=cand.cites, source=cand.source), findings
+
+
+def _metadata(p: Partnership, kind: str) -> Metadata:
+    names = {s.id: s.name for s in p.schools}
+    names["force"] = p.force.name
+    if p.local_authority:
+        names["local-authority"] = p.local_authority.name
+    dpo = {d.party: " ".join(x for x in (d.name, d.email) if x) for d in p.data_protection_officers}
+    parties = [Party("force", p.force.name, "police force", _officer_display(p.supervisor), dpo.get("force", ""))]
+    for s in p.schools:
+        parties.append(Party(s.id, s.name, TYPE_LABELS[s.type], s.head_teacher.name, dpo.get(s.id, "")))
+    if p.local_authority:
+        parties.append(Party("local-authority", p.local_authority.name, "local authority",
+                             p.local_authority.contact.name if p.local_authority.contact else "", dpo.get("local-authority", "")))
+    title = partnership_title(p)
+    return Metadata(
+        partnership_id=p.id,
+        title=DOC_TITLES[kind],
+        subtitle=title,
+        version=p.version,
+        in_force=p.in_force,
+        review_due=p.review_due(),
+        last_reviewed=p.review.last_reviewed,
+        review_cycle_months=p.review.cycle_months,
+        marking=p.marking,
+        author=p.history[-1].author if p.history else p.force.name,
+        owner=p.force.name,
+        parties=parties,
+        signatories=[Signatory(s.name, s.role, names.get(s.party, s.party), s.party) for s in p.signatories],
+        history=[HistoryEntry(h.version, h.date, h.author, h.summary) for h in p.history],
+    )

@@ -1,0 +1,1 @@
+"""The checker: rules run over the document tree, the partnership and the library."""

@@ -1,0 +1,154 @@
+"""The command line: a thin typer app; each command hands straight to a module."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from protocolkit.findings import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Draft, check, render and review Safer Schools Partnership protocols and data-sharing agreements.",
+)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line reason to stderr and exit (2: bad usage or unreadable input)."""
+    typer.echo(f"protocolkit: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_today(value: Optional[str]) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--today {value!r} is not a date: use YYYY-MM-DD")
+        raise  # unreachable
+
+
+class DocChoice(str, Enum):
+    protocol = "protocol"
+    dsa = "dsa"
+    all = "all"
+
+
+class DocKindChoice(str, Enum):
+    protocol = "protocol"
+    dsa = "dsa"
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def check(
+    paths: List[Path] = typer.Argument(..., help="Partnership files, clause library folders, .docx files, or folders holding them."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Profile name (see profiles/) or a profile YAML file."),
+    today: Optional[str] = typer.Option(None, "--today", help="Check review dates as of this day (YYYY-MM-DD)."),
+    doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="What a .docx is meant to be; without it, its title decides."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+) -> None:
+    """Validate and check clause libraries, partnership files and existing .docx documents."""
+    from protocolkit.check.command import check_command
+
+    day = parse_today(today)
+    try:
+        code = check_command(list(paths), format.value, profile, day, doc.value if doc else None, library)
+    except InputError as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
+def rules(code: Optional[str] = typer.Argument(None, help="A rule id to explain in full.")) -> None:
+    """List the checker's rules, or explain one with its examples."""
+    from protocolkit.check.command import rules_command
+
+    try:
+        typer.echo(rules_command(code))
+    except InputError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def build(
+    paths: List[Path] = typer.Argument(..., help="Partnership files, or folders holding them."),
+    out: Path = typer.Option(..., "--out", help="Folder to write DIR/<partnership id>/ into."),
+    doc: DocChoice = typer.Option(DocChoice.all, "--doc", help="Which document to render."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also convert each .docx to PDF with LibreOffice."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Partnerships rendered in parallel processes."),
+    template: Optional[Path] = typer.Option(None, "--template", help="A restyled .docx template to render with."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+) -> None:
+    """Render each partnership's protocol and data-sharing agreement as .docx (and PDF)."""
+    from protocolkit.render.build import build_command
+
+    try:
+        code = build_command(list(paths), out, doc.value, pdf, jobs, template, library)
+    except InputError as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="Partnership file, REV:path in git, or .docx."),
+    new: str = typer.Argument(..., help="Partnership file, REV:path in git, or .docx."),
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="Output format."),
+    redline: Optional[Path] = typer.Option(None, "--redline", help="Write NEW with tracked changes against OLD to this .docx."),
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are differences."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+) -> None:
+    """Show what changed between two versions, clause by clause and word by word."""
+    from protocolkit.diff.command import diff_command
+
+    try:
+        code = diff_command(old, new, format.value, redline, exit_code, library)
+    except InputError as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema(out: Path = typer.Option(..., "--out", help="Folder to write the JSON Schemas into.")) -> None:
+    """Write the JSON Schemas of every YAML format."""
+    from protocolkit.schema import write_schemas
+
+    try:
+        written = write_schemas(out)
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    for path in written:
+        typer.echo(str(path))
+
+
+def main() -> None:
+    """Entry point of the protocolkit console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

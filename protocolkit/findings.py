@@ -1,0 +1,45 @@
+"""A finding: one thing wrong (or worth knowing) at one place, from loading, assembling or checking."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from protocolkit.document import Source
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    clause: str | None = None
+    section: str | None = None
+
+    @classmethod
+    def at(cls, source: Source | None, rule: str, severity: Severity, message: str, **where: str | None) -> "Finding":
+        """A finding placed at a source (or nowhere in particular)."""
+        src = source or Source("")
+        return cls(rule, severity, message, src.path, src.line, src.column, where.get("clause"), where.get("section"))
+
+    def location(self) -> str:
+        """path:line:col, as editors and terminals link it."""
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column or 1}"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line or 0, self.column or 0, self.rule, self.message)
+
+
+class InputError(Exception):
+    """Input that cannot be read at all (missing file, torn .docx): exit 2 with this one line."""

@@ -1,0 +1,160 @@
+"""The clause library read from a folder: document outlines, clauses and the citations register.
+
+A library folder holds `documents.yaml` (each document's sections in order),
+`citations.yaml` (what clauses cite, and the dated references the checker flags)
+and any number of clause files, one topic each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from protocolkit.document import Source
+from protocolkit.findings import Finding, InputError
+from protocolkit.load import YamlFile, load_model, node_position, position, value_source
+from protocolkit.model import CitationsFile, Clause, ClauseFile, DocumentsFile
+from protocolkit.model.library import Citation, DatedReference, DocumentSpec
+from protocolkit.resources import data_dir
+
+DOCUMENTS_FILE = "documents.yaml"
+CITATIONS_FILE = "citations.yaml"
+
+
+@dataclass
+class LibraryClause:
+    """A clause with the places it came from."""
+
+    model: Clause
+    source: Source
+    text_source: Source
+    items_source: Source
+    index: int
+
+
+@dataclass
+class Library:
+    root: Path
+    documents: dict[str, DocumentSpec] = field(default_factory=dict)
+    clauses: dict[str, LibraryClause] = field(default_factory=dict)
+    citations: dict[str, Citation] = field(default_factory=dict)
+    dated: list[DatedReference] = field(default_factory=list)
+    files: list[YamlFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def section_ids(self, kind: str) -> list[str]:
+        spec = self.documents.get(kind)
+        return [s.id for s in spec.sections] if spec else []
+
+
+def default_library_dir() -> Path:
+    """The clause library shipped with protocolkit."""
+    return data_dir("clauses")
+
+
+def is_library_dir(path: Path) -> bool:
+    """Whether a folder is a clause library (it has documents.yaml)."""
+    return (path / DOCUMENTS_FILE).is_file()
+
+
+def load_library(root: Path | str | None = None) -> Library:
+    """Read and validate a whole library folder; every problem is a finding, never an exception."""
+    root_path = Path(root) if root else default_library_dir()
+    if not root_path.is_dir():
+        raise InputError(f"{root_path}: the clause library folder does not exist")
+    lib = Library(root_path)
+    docs_path = root_path / DOCUMENTS_FILE
+    if not docs_path.is_file():
+        raise InputError(f"{root_path}: not a clause library: {DOCUMENTS_FILE} is missing")
+    docs, doc_file, found = load_model(docs_path, DocumentsFile, _shown(docs_path))
+    lib.findings += found
+    if docs:
+        lib.documents = dict(docs.documents)
+        lib.files.append(doc_file)
+    cit_path = root_path / CITATIONS_FILE
+    if cit_path.is_file():
+        cits, cit_file, found = load_model(cit_path, CitationsFile, _shown(cit_path))
+        lib.findings += found
+        if cits:
+            lib.files.append(cit_file)
+            lib.dated = list(cits.dated)
+            _collect_citations(lib, cits, cit_file)
+    for path in sorted(root_path.glob("*.y*ml")):
+        if path.name in (DOCUMENTS_FILE, CITATIONS_FILE):
+            continue
+        clause_file, yfile, found = load_model(path, ClauseFile, _shown(path))
+        lib.findings += found
+        if clause_file and yfile:
+            lib.files.append(yfile)
+            _collect_clauses(lib, clause_file, yfile)
+    _cross_check(lib)
+    return lib
+
+
+def _shown(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _collect_citations(lib: Library, cits: CitationsFile, yfile: YamlFile) -> None:
+    for i, cit in enumerate(cits.citations):
+        if cit.id in lib.citations:
+            line, col = position(yfile.data, ["citations", i, "id"])
+            lib.findings.append(Finding("duplicate-id", "error", f"citation id {cit.id!r} appears twice in the register", yfile.path, line, col))
+        lib.citations[cit.id] = cit
+
+
+def _collect_clauses(lib: Library, clause_file: ClauseFile, yfile: YamlFile) -> None:
+    raw = yfile.data["clauses"]
+    for i, clause in enumerate(clause_file.clauses):
+        line, col = node_position(raw[i]) if hasattr(raw[i], "lc") else (None, None)
+        pos = raw.lc.data.get(i) if hasattr(raw, "lc") else None
+        if pos:
+            line, col = pos[0] + 1, pos[1] + 1
+        source = Source(yfile.path, line, col)
+        if clause.id in lib.clauses:
+            first = lib.clauses[clause.id].source
+            lib.findings.append(Finding.at(
+                value_source(yfile.path, raw[i], "id"), "duplicate-id", "error",
+                f"clause id {clause.id!r} is already used at {first}: give this clause a new id", clause=clause.id,
+            ))
+            continue
+        lib.clauses[clause.id] = LibraryClause(
+            clause, source, value_source(yfile.path, raw[i], "text"), value_source(yfile.path, raw[i], "items"), len(lib.clauses)
+        )
+
+
+def _cross_check(lib: Library) -> None:
+    """Findings that need the whole library: sections, citations and replacements that do not exist."""
+    from protocolkit.assemble import template_findings
+
+    sections = {kind: set(lib.section_ids(kind)) for kind in lib.documents}
+    for lc in lib.clauses.values():
+        c = lc.model
+        src = lc.source
+        for kind in c.documents:
+            if kind in sections and c.section not in sections[kind]:
+                lib.findings.append(Finding.at(
+                    src, "unknown-section", "error",
+                    f"clause {c.id!r} names section {c.section!r}, which the {kind} outline does not have; "
+                    f"use one of: {', '.join(sorted(sections[kind]))}", clause=c.id,
+                ))
+        if lib.citations or c.cites:
+            for cite in c.cites:
+                if cite not in lib.citations:
+                    lib.findings.append(Finding.at(
+                        src, "unknown-citation", "error",
+                        f"clause {c.id!r} cites {cite!r}, which is not in {CITATIONS_FILE}: add it to the register or fix the id",
+                        clause=c.id,
+                    ))
+        if c.replaced_by and c.replaced_by not in lib.clauses:
+            lib.findings.append(Finding.at(
+                src, "unknown-clause", "error",
+                f"clause {c.id!r} is replaced by {c.replaced_by!r}, which does not exist", clause=c.id,
+            ))
+        lib.findings += template_findings(c.id, c.text, lc.text_source)
+        for item in c.items:
+            lib.findings += template_findings(c.id, item, lc.items_source)

@@ -1,0 +1,193 @@
+"""YAML to plain data that remembers where every value came from, and pydantic errors mapped back to lines.
+
+ruamel.yaml's round-trip loader keeps 0-based positions on every mapping and sequence
+(`lc.data[key] = [key_line, key_col, value_line, value_col]`, `lc.data[i] = [line, col]`);
+everything here speaks 1-based lines and columns, as editors do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from protocolkit.document import Source
+from protocolkit.findings import Finding, InputError
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 50
+MAX_NODES = 250_000
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class YamlFile:
+    path: str
+    data: Any
+    text: str
+
+
+class YamlProblem(Exception):
+    """YAML that does not parse or breaks a bound; carries the finding to report."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def read_yaml(path: Path | str, display: str | None = None) -> YamlFile:
+    """Parse one YAML file; InputError if it cannot be opened, YamlProblem if it is not sound YAML."""
+    p = Path(path)
+    shown = display or str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlProblem(Finding("yaml-too-large", "error", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}: split it", shown, 1, 1))
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(Finding("yaml-syntax", "error", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", shown, 1, 1)) from None
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, path: str) -> YamlFile:
+    """Parse YAML text; YamlProblem with the line and column of a syntax error or a bound."""
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "YAML syntax error"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(Finding("yaml-syntax", "error", f"YAML syntax: {what}", path, line, col)) from None
+    except YAMLError as exc:
+        raise YamlProblem(Finding("yaml-syntax", "error", f"YAML syntax: {exc}", path, 1, 1)) from None
+    except RecursionError:
+        raise YamlProblem(Finding("yaml-too-deep", "error", f"nesting deeper than {MAX_DEPTH} levels", path, 1, 1)) from None
+    _check_bounds(data, path)
+    return YamlFile(path, data, text)
+
+
+def _check_bounds(data: Any, path: str) -> None:
+    """Refuse nesting too deep and alias expansions too large, before anything walks the data."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise YamlProblem(Finding("yaml-too-large", "error", f"more than {MAX_NODES:,} values once aliases are expanded: remove repeated aliases", path, 1, 1))
+        if depth > MAX_DEPTH:
+            line, col = node_position(node)
+            raise YamlProblem(Finding("yaml-too-deep", "error", f"nesting deeper than {MAX_DEPTH} levels", path, line, col))
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
+def node_position(node: Any) -> tuple[int | None, int | None]:
+    """1-based line and column where a mapping or sequence starts, if known."""
+    lc = getattr(node, "lc", None)
+    if lc is None or getattr(lc, "line", None) is None:
+        return None, None
+    return lc.line + 1, lc.col + 1
+
+
+def position(data: Any, loc: Iterable[Any], at_key: bool = False) -> tuple[int | None, int | None]:
+    """1-based line and column of the value at `loc`, or of the deepest part of it that exists.
+
+    With at_key, a mapping entry is placed at its key rather than its value (for unknown keys).
+    """
+    line, col = node_position(data)
+    node = data
+    parts = list(loc)
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, CommentedMap) and part in node:
+            pos = node.lc.data.get(part)
+            if pos:
+                line, col = (pos[0] + 1, pos[1] + 1) if (at_key and last) or _is_block(node[part]) else (pos[2] + 1, pos[3] + 1)
+                if isinstance(node[part], (CommentedMap, CommentedSeq)) and not last:
+                    line, col = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            pos = node.lc.data.get(part)
+            if pos:
+                line, col = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(part, str) and not isinstance(node, (CommentedMap, CommentedSeq)):
+            continue  # pydantic adds union branch names and validator tags to loc
+        else:
+            break
+    return line, col
+
+
+def _is_block(value: Any) -> bool:
+    return isinstance(value, (CommentedMap, CommentedSeq))
+
+
+def value_source(path: str, mapping: Any, key: str) -> Source:
+    """Where the value of `key` in a mapping starts; for a literal or folded block, its first line of text."""
+    if not isinstance(mapping, CommentedMap) or key not in mapping:
+        line, col = node_position(mapping)
+        return Source(path, line, col)
+    pos = mapping.lc.data[key]
+    line, col = pos[2] + 1, pos[3] + 1
+    if isinstance(mapping[key], (LiteralScalarString, FoldedScalarString)):
+        line += 1
+        col = pos[1] + 3
+    return Source(path, line, col)
+
+
+def validate(doc: YamlFile, model: type[M], rule: str = "schema") -> tuple[M | None, list[Finding]]:
+    """The model built from the file, or None and one finding per schema error, each at its line."""
+    if doc.data is None:
+        return None, [Finding(rule, "error", "the file is empty", doc.path, 1, 1)]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, [schema_finding(doc, err, rule) for err in exc.errors(include_url=False)]
+
+
+def schema_finding(doc: YamlFile, err: dict, rule: str = "schema") -> Finding:
+    """One pydantic error as a finding with a place and a hint."""
+    loc = list(err.get("loc", ()))
+    kind = err.get("type", "")
+    dotted = ".".join(str(p) for p in loc if not _is_tag(p)) or "(top level)"
+    if kind == "missing":
+        line, col = position(doc.data, loc[:-1])
+        message = f"{dotted}: required field is missing: add '{loc[-1]}:'"
+    elif kind == "extra_forbidden":
+        line, col = position(doc.data, loc, at_key=True)
+        message = f"{dotted}: unknown key '{loc[-1]}': remove it or check its spelling"
+    else:
+        line, col = position(doc.data, loc)
+        msg = err.get("msg", "invalid value")
+        msg = msg.removeprefix("Value error, ")
+        message = f"{dotted}: {msg}"
+    return Finding(rule, "error", message, doc.path, line, col)
+
+
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part.startswith(("function-", "literal")))
+
+
+def load_model(path: Path | str, model: type[M], display: str | None = None) -> tuple[M | None, YamlFile | None, list[Finding]]:
+    """Read and validate one file; problems come back as findings, unreadable files as InputError."""
+    try:
+        doc = read_yaml(path, display)
+    except YamlProblem as problem:
+        return None, None, [problem.finding]
+    instance, findings = validate(doc, model)
+    return instance, doc, findings

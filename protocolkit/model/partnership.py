@@ -1,0 +1,181 @@
+"""The partnership file: one school or a cluster, its people, its deployment and its choices."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from protocolkit.condition import DEPLOYMENT_MODELS, OFFICER_KINDS, SCHOOL_PHASES, SCHOOL_TYPES
+from protocolkit.model.base import ClauseId, Slug, Strict
+
+Phase = Literal[SCHOOL_PHASES]  # type: ignore[valid-type]
+SchoolType = Literal[SCHOOL_TYPES]  # type: ignore[valid-type]
+OfficerKind = Literal[OFFICER_KINDS]  # type: ignore[valid-type]
+DeploymentModel = Literal[DEPLOYMENT_MODELS]  # type: ignore[valid-type]
+Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+
+
+class Person(Strict):
+    name: str = Field(min_length=1)
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Force(Strict):
+    name: str = Field(min_length=1, description="Full name, e.g. 'Norfolk Constabulary'.")
+    short_name: str = Field(default="", description="How the text refers to it, e.g. 'the Constabulary'.")
+    area: str = Field(default="", description="Policing area, district or neighbourhood team.")
+    address: str = ""
+
+
+class LocalAuthority(Strict):
+    name: str = Field(min_length=1)
+    address: str = ""
+    contact: Person | None = None
+
+
+class School(Strict):
+    id: Slug = Field(description="Short key used by signatories and DPOs, e.g. 'northgate'.")
+    name: str = Field(min_length=1)
+    urn: str = Field(default="", pattern=r"^(\d{6})?$", description="Unique reference number (six digits).")
+    phase: Phase
+    type: SchoolType
+    trust: str = Field(default="", description="Academy trust or governing body that is the legal entity.")
+    address: str = ""
+    pupils: int | None = Field(default=None, ge=0)
+    head_teacher: Person
+    spoc: Person = Field(description="The school's single point of contact for the officer.")
+    dsl: Person = Field(description="The designated safeguarding lead.")
+    chair_of_governors: Person | None = None
+
+
+class Deployment(Strict):
+    officer: OfficerKind
+    model: DeploymentModel
+    days_per_week: float = Field(default=5, gt=0, le=5)
+    hours: str = Field(default="", description="e.g. '08:00 to 16:30 on school days'.")
+    base: str = Field(default="", description="Where the officer works from, e.g. 'an office beside reception'.")
+    term_time_only: bool = True
+    lead_school: Slug | None = Field(default=None, description="For a cluster: the school that hosts the officer.")
+
+
+class Officer(Strict):
+    name: str = Field(min_length=1)
+    rank: str = Field(default="", description="e.g. 'PC', 'PCSO', 'Sergeant'.")
+    number: str = Field(default="", description="Collar or warrant number.")
+    email: str = ""
+    phone: str = ""
+
+
+class DataProtectionOfficer(Strict):
+    party: str = Field(description="'force', 'local-authority' or a school id.")
+    name: str = Field(min_length=1)
+    email: str = ""
+    phone: str = ""
+
+
+class Signatory(Strict):
+    party: str = Field(description="'force', 'local-authority' or a school id.")
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+
+
+class Review(Strict):
+    cycle_months: int = Field(default=12, ge=1, le=12, description="At most twelve months between reviews.")
+    last_reviewed: date | None = None
+    next_due: date | None = Field(default=None, description="Defaults to last review (or date in force) plus the cycle.")
+
+
+class ClauseOverride(Strict):
+    title: str | None = None
+    text: str | None = None
+    items: list[str] | None = None
+    reason: str = Field(default="", description="Why this partnership departs from the library.")
+
+
+class LocalClause(Strict):
+    id: ClauseId = Field(description="A dotted id starting 'local.', e.g. 'local.parking'.")
+    title: str = Field(min_length=1)
+    section: Slug
+    documents: list[Literal["protocol", "dsa"]] = Field(default=["protocol"], min_length=1)
+    order: int = 900
+    text: str = Field(min_length=1)
+    items: list[str] = Field(default_factory=list)
+    cites: list[Slug] = Field(default_factory=list)
+
+
+class ClauseChoices(Strict):
+    include: list[ClauseId] = Field(default_factory=list, description="Optional clauses to add, by id.")
+    exclude: list[ClauseId] = Field(default_factory=list, description="Clauses to leave out, by id.")
+    overrides: dict[ClauseId, ClauseOverride] = Field(default_factory=dict)
+    local: list[LocalClause] = Field(default_factory=list)
+
+
+class HistoryEntry(Strict):
+    version: str = Field(min_length=1)
+    date: date
+    author: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+
+
+class Partnership(Strict):
+    id: Slug = Field(description="Names the output folder, e.g. 'northgate-high'.")
+    title: str = Field(default="", description="Defaults to the school or cluster name.")
+    version: str = Field(min_length=1)
+    in_force: date
+    review: Review = Field(default_factory=Review)
+    marking: Marking = "OFFICIAL"
+    force: Force
+    local_authority: LocalAuthority | None = None
+    schools: list[School] = Field(min_length=1)
+    deployment: Deployment
+    officers: list[Officer] = Field(min_length=1)
+    supervisor: Officer
+    data_protection_officers: list[DataProtectionOfficer] = Field(default_factory=list)
+    signatories: list[Signatory] = Field(min_length=1)
+    enhanced_service: bool = Field(default=False, description="Whether the school funds time beyond the universal service.")
+    variables: dict[str, str] = Field(default_factory=dict, description="Local values clauses may use as {{ local.NAME }}.")
+    clauses: ClauseChoices = Field(default_factory=ClauseChoices)
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> "Partnership":
+        parties = self.party_keys()
+        for kind, items in (("signatory", self.signatories), ("data protection officer", self.data_protection_officers)):
+            for item in items:
+                if item.party not in parties:
+                    raise ValueError(
+                        f"{kind} {item.name!r} names party {item.party!r}; parties are: {', '.join(sorted(parties))}"
+                    )
+        ids = [s.id for s in self.schools]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two schools share an id: give each school its own id")
+        if self.deployment.lead_school and self.deployment.lead_school not in ids:
+            raise ValueError(f"deployment.lead_school {self.deployment.lead_school!r} is not a school id: use one of {', '.join(ids)}")
+        return self
+
+    def party_keys(self) -> set[str]:
+        """Keys by which signatories and DPOs name their organisation."""
+        keys = {"force"} | {s.id for s in self.schools}
+        if self.local_authority:
+            keys.add("local-authority")
+        return keys
+
+    def review_due(self) -> date:
+        """The next review date: explicit, or the last review (or date in force) plus the cycle."""
+        if self.review.next_due:
+            return self.review.next_due
+        start = self.review.last_reviewed or self.in_force
+        return add_months(start, self.review.cycle_months)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day so many months on, clamped to the month's end."""
+    month = start.month - 1 + months
+    year = start.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

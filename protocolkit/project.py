@@ -1,0 +1,203 @@
+"""Finding and loading a project's files: partnership files, clause libraries and .docx documents.
+
+Everything the commands do starts here: a path on the command line becomes a list of
+typed inputs, and a partnership file becomes a validated model whose clause choices
+are checked against the library and whose documents can be assembled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ruamel.yaml.comments import CommentedMap
+
+from protocolkit.assemble import assemble
+from protocolkit.document import Document, Source
+from protocolkit.findings import Finding, InputError
+from protocolkit.library import DOCUMENTS_FILE, Library, _shown, is_library_dir
+from protocolkit.load import YamlFile, YamlProblem, position, read_yaml, validate, value_source
+from protocolkit.model import Partnership
+
+InputKind = Literal["partnership", "library", "docx", "yaml"]
+SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox"}
+
+
+@dataclass
+class Input:
+    kind: InputKind
+    path: Path
+
+
+def shown(path: Path) -> str:
+    """A path as the user should see it."""
+    return _shown(path)
+
+
+def _library_root(path: Path) -> Path | None:
+    """The library folder a YAML file belongs to, if its folder is one."""
+    return path.parent if is_library_dir(path.parent) else None
+
+
+def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
+    """Every input named or found below the paths, libraries once each, in a stable order."""
+    found: list[Input] = []
+    libraries: set[Path] = set()
+
+    def add_library(root: Path) -> None:
+        key = root.resolve()
+        if key not in libraries:
+            libraries.add(key)
+            found.append(Input("library", root))
+
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            if is_library_dir(path):
+                add_library(path)
+                continue
+            for child in sorted(path.rglob("*")):
+                if any(part in SKIP_DIRS or part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.is_dir() and is_library_dir(child):
+                    add_library(child)
+                elif child.is_file() and child.suffix in (".yaml", ".yml"):
+                    lib = _library_root(child)
+                    if lib is not None:
+                        add_library(lib)
+                    elif _sniff(child) == "partnership":
+                        found.append(Input("partnership", child))
+                elif want_docx and child.is_file() and child.suffix.lower() == ".docx" and not child.name.startswith("~$"):
+                    found.append(Input("docx", child))
+        elif path.suffix.lower() == ".docx":
+            found.append(Input("docx", path))
+        else:
+            lib = _library_root(path)
+            if lib is not None:
+                add_library(lib)
+            else:
+                found.append(Input("partnership" if _sniff(path) != "library-part" else "yaml", path))
+    return found
+
+
+def _sniff(path: Path) -> str:
+    """'partnership' for a mapping with an id, 'library-part' for a clause file out of its library, else 'other'."""
+    try:
+        head = path.read_text(encoding="utf-8-sig", errors="replace")[:20000]
+    except OSError:
+        return "other"
+    keys = {line.split(":", 1)[0] for line in head.splitlines() if line and not line[0].isspace() and ":" in line and not line.startswith("#")}
+    if "id" in keys and ({"schools", "deployment", "force", "version"} & keys):
+        return "partnership"
+    if {"clauses", "documents", "citations"} & keys and "id" not in keys:
+        return "library-part"
+    return "other"
+
+
+@dataclass
+class LoadedPartnership:
+    path: str
+    yaml: YamlFile | None
+    model: Partnership | None
+    findings: list[Finding] = field(default_factory=list)
+    positions: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not any(f.severity == "error" for f in self.findings)
+
+
+def load_partnership(path: Path, lib: Library) -> LoadedPartnership:
+    """Read, validate and cross-check one partnership file against the library."""
+    display = shown(path)
+    try:
+        yfile = read_yaml(path, display)
+    except YamlProblem as problem:
+        return LoadedPartnership(display, None, None, [problem.finding])
+    model, findings = validate(yfile, Partnership)
+    loaded = LoadedPartnership(display, yfile, model, findings)
+    if model is not None:
+        loaded.positions = _choice_positions(yfile)
+        loaded.findings += _choice_findings(model, yfile, lib)
+    return loaded
+
+
+def _choice_positions(yfile: YamlFile) -> dict[str, Source]:
+    """Where each override and local clause stands in the partnership file."""
+    out: dict[str, Source] = {}
+    choices = yfile.data.get("clauses") if isinstance(yfile.data, CommentedMap) else None
+    if not isinstance(choices, CommentedMap):
+        return out
+    overrides = choices.get("overrides")
+    if isinstance(overrides, CommentedMap):
+        for key, value in overrides.items():
+            out[str(key)] = value_source(yfile.path, value, "text") if isinstance(value, CommentedMap) and "text" in value \
+                else Source(yfile.path, *position(yfile.data, ["clauses", "overrides", key], at_key=True))
+    for i, local in enumerate(choices.get("local") or []):
+        if isinstance(local, CommentedMap) and "id" in local:
+            out[str(local["id"])] = value_source(yfile.path, local, "text")
+    return out
+
+
+def _choice_findings(p: Partnership, yfile: YamlFile, lib: Library) -> list[Finding]:
+    """Clause choices that name clauses or sections the library does not have."""
+    found: list[Finding] = []
+
+    def at(*loc: Any, key: bool = False) -> tuple[int | None, int | None]:
+        return position(yfile.data, ["clauses", *loc], at_key=key)
+
+    local_ids = {c.id for c in p.clauses.local}
+    for field_name in ("include", "exclude"):
+        for i, cid in enumerate(getattr(p.clauses, field_name)):
+            if cid not in lib.clauses and cid not in local_ids:
+                found.append(Finding("unknown-clause", "error",
+                                     f"clauses.{field_name} names {cid!r}, which is not in the clause library: check the id "
+                                     f"(`protocolkit check` on the library lists them)", yfile.path, *at(field_name, i), clause=cid))
+            elif field_name == "include" and cid in lib.clauses and lib.clauses[cid].model.status == "deprecated":
+                repl = lib.clauses[cid].model.replaced_by
+                found.append(Finding("deprecated-clause", "warning",
+                                     f"clauses.include names deprecated clause {cid!r}" + (f": include {repl!r} instead" if repl else ""),
+                                     yfile.path, *at(field_name, i), clause=cid))
+    for cid in p.clauses.overrides:
+        if cid not in lib.clauses:
+            found.append(Finding("unknown-clause", "error",
+                                 f"clauses.overrides names {cid!r}, which is not in the clause library: check the id",
+                                 yfile.path, *at("overrides", cid, key=True), clause=cid))
+    all_sections = {s for kind in lib.documents for s in lib.section_ids(kind)}
+    for i, local in enumerate(p.clauses.local):
+        if local.id in lib.clauses:
+            found.append(Finding("duplicate-id", "error",
+                                 f"local clause {local.id!r} has the id of a library clause: to change that clause use "
+                                 f"clauses.overrides; otherwise choose an id starting 'local.'", yfile.path, *at("local", i, "id"),
+                                 clause=local.id))
+        if local.section not in all_sections:
+            found.append(Finding("unknown-section", "error",
+                                 f"local clause {local.id!r} names section {local.section!r}; use one of: "
+                                 f"{', '.join(sorted(all_sections))}", yfile.path, *at("local", i, "section"), clause=local.id))
+        for j, cite in enumerate(local.cites):
+            if lib.citations and cite not in lib.citations:
+                found.append(Finding("unknown-citation", "error",
+                                     f"local clause {local.id!r} cites {cite!r}, which is not in the citations register",
+                                     yfile.path, *at("local", i, "cites", j), clause=local.id))
+    return found
+
+
+def assemble_documents(loaded: LoadedPartnership, lib: Library, kinds: list[str]) -> tuple[dict[str, Document], list[Finding]]:
+    """The assembled documents of a loaded partnership, and the problems met assembling them (once each)."""
+    assert loaded.model is not None
+    docs: dict[str, Document] = {}
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for kind in kinds:
+        if kind not in lib.documents:
+            raise InputError(f"{lib.root}: the library has no {kind!r} document in {DOCUMENTS_FILE}")
+        doc, problems = assemble(loaded.model, lib, kind, loaded.path, loaded.positions)
+        docs[kind] = doc
+        for f in problems:
+            key = (f.rule, f.message, f.path, f.line)
+            if key not in seen:
+                seen.add(key)
+                findings.append(f)
+    return docs, findings
