@@ -1,0 +1,39 @@
+"""Shared fixtures: the repository's folders, a CLI runner, and LibreOffice where a test needs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from protocolkit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CLAUSES = ROOT / "clauses"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def run():
+    """Invoke the real CLI: run("check", "examples/") -> typer Result with .exit_code, .stdout, .stderr."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """The soffice executable; skips without it, except in CI (CI=true), where its absence fails."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("LibreOffice (soffice) is not installed, and CI=true requires it: apt-get install -y libreoffice-writer-nogui")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return path
