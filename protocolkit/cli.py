@@ -145,6 +145,97 @@ def schema(out: Path = typer.Option(..., "--out", help="Folder to write the JSON
         typer.echo(str(path))
 
 
+@app.command()
+def status(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Partnership files or folders (default: this folder)."),
+    today: Optional[str] = typer.Option(None, "--today", help="Count days as of this day (YYYY-MM-DD)."),
+) -> None:
+    """Every partnership with its review date, overdue ones first."""
+    from protocolkit.status import status_rows, status_text
+
+    day = parse_today(today)
+    try:
+        rows, problems = status_rows(list(paths or [Path(".")]), day)
+    except InputError as exc:
+        fail(str(exc))
+    typer.echo(status_text(rows))
+    for f in problems:
+        typer.echo(f"{f.location()}: {f.severity} {f.rule} {f.message}", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = None, number: bool = False,
+         date: bool = False, allow_empty: bool = False) -> str:
+    """One prompt, asked again until the answer fits."""
+    from datetime import date as _date
+
+    label = f"{question} [{'/'.join(choices)}]" if choices else question
+    while True:
+        answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
+        if not answer and not allow_empty:
+            typer.echo("  an answer is needed", err=True)
+        elif choices and answer not in choices:
+            typer.echo(f"  choose one of: {', '.join(choices)}", err=True)
+        elif number and not _is_number(answer):
+            typer.echo("  a number is needed, e.g. 1 or 2.5", err=True)
+        elif date and not _is_date(answer, _date):
+            typer.echo("  a date is needed as YYYY-MM-DD", err=True)
+        else:
+            return answer
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
+
+
+def _is_date(text: str, date_type) -> bool:
+    try:
+        date_type.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
+
+
+@app.command()
+def new(out: Optional[Path] = typer.Option(None, "--out", help="Write the partnership file here (default: print it).")) -> None:
+    """Ask for the partnership's facts and write a valid partnership file."""
+    from datetime import date as _date
+
+    from protocolkit.scaffold import partnership_from_answers, partnership_yaml, schema_reference
+
+    try:
+        data = partnership_from_answers(_ask, _date.today())
+        text = partnership_yaml(data, schema_reference(out))
+    except InputError as exc:
+        fail(str(exc))
+    except typer.Abort:
+        fail("stopped before the partnership was complete; nothing written")
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    if out.exists():
+        fail(f"{out}: already exists; choose another name or remove it first")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}; next: protocolkit check {out} && protocolkit build {out} --out build", err=True)
+
+
+@app.command()
+def init(directory: Path = typer.Argument(..., help="A new or empty folder.")) -> None:
+    """A ready repository: clause library, one example partnership, pre-commit and CI config."""
+    from protocolkit.scaffold import init_repository
+
+    try:
+        written = init_repository(directory)
+    except InputError as exc:
+        fail(str(exc))
+    for path in written:
+        typer.echo(str(path))
+
+
 def main() -> None:
     """Entry point of the protocolkit console script."""
     app()

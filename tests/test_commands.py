@@ -1,0 +1,95 @@
+"""`status`, `new` and `init` through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from protocolkit.cli import app
+from protocolkit.load import read_yaml
+from protocolkit.model import Partnership
+
+
+def _example_with(id_: str, in_force: str) -> str:
+    text = (EXAMPLES / "northgate-high.yaml").read_text()
+    text = re.sub(r"(?m)^id: .*$", f"id: {id_}", text)
+    text = re.sub(r"(?m)^in_force: .*$", f"in_force: {in_force}", text)
+    return re.sub(r"(?m)^review:\n(  .*\n)*", "", text)
+
+
+def test_status_lists_overdue_first(tmp_path, run):
+    (tmp_path / "late.yaml").write_text(_example_with("late-one", "2024-01-10"))
+    (tmp_path / "ok.yaml").write_text(_example_with("northgate-high", "2026-09-01"))
+    result = run("status", tmp_path, "--today", "2026-11-22")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("late-one") and "OVERDUE by 681 days" in lines[1] and "2025-01-10" in lines[1]
+    assert lines[2].startswith("northgate-high") and "due in 283 days" in lines[2]
+    assert lines[-1] == "2 partnership(s), 1 overdue"
+
+
+def test_status_reports_unreadable_files_and_exits_1(tmp_path, run):
+    (tmp_path / "bad.yaml").write_text("id: bad\nversion: '1'\nschools: []\n")
+    result = run("status", tmp_path)
+    assert result.exit_code == 1
+    assert "bad.yaml:" in result.stderr
+
+
+ANSWERS = [
+    "pcso", "shared", "2", "2.5",
+    "St Mary & St John's <C of E> Primary", "", "primary", "maintained", "Ann Lee", "Bo Kim", "Deputy Head", "Cy Tan",
+    "Riverside Academy", "123456", "secondary", "academy", "River Trust", "Di Roe", "Ed Poe", "", "Fay Ng",
+    "Kent Police", "Gil Hart", "Hal Iqbal", "", "Insp Jo Ko", "", "2026-09-01",
+    "stmary-riverside",
+]
+
+
+def test_new_writes_a_valid_partnership_that_checks_clean(tmp_path):
+    out = tmp_path / "partnerships" / "new.yaml"
+    result = CliRunner().invoke(app, ["new", "--out", str(out)], input="\n".join(ANSWERS) + "\n")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    model = Partnership.model_validate(read_yaml(out).data)
+    assert model.id == "stmary-riverside"
+    assert model.deployment.officer == "pcso" and model.deployment.days_per_week == 2.5
+    assert [s.name for s in model.schools] == ["St Mary & St John's <C of E> Primary", "Riverside Academy"]
+    assert {s.party for s in model.signatories} == {"force"} | {s.id for s in model.schools}
+    check = CliRunner().invoke(app, ["check", str(out)])
+    assert check.exit_code == 0, check.stdout
+
+
+def test_new_asks_again_after_a_bad_answer(tmp_path):
+    answers = ["constable", *ANSWERS]
+    result = CliRunner().invoke(app, ["new"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0
+    assert "choose one of: police-officer, pcso" in result.stderr
+    assert "officer: pcso" in result.stdout
+
+
+def test_new_stopped_early_writes_nothing(tmp_path):
+    out = tmp_path / "x.yaml"
+    result = CliRunner().invoke(app, ["new", "--out", str(out)], input="pcso\nshared\n")
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+def test_init_makes_a_repository_that_checks_clean(tmp_path, run):
+    target = tmp_path / "repo"
+    result = run("init", target)
+    assert result.exit_code == 0
+    for rel in ("clauses/documents.yaml", "schemas/partnership.schema.json", ".pre-commit-config.yaml",
+                ".github/workflows/protocolkit.yml"):
+        assert (target / rel).is_file(), rel
+    partnerships = list((target / "partnerships").glob("*.yaml"))
+    assert partnerships
+    cwd = os.getcwd()
+    os.chdir(target)
+    try:
+        check = run("check", "clauses", "partnerships", "--library", "clauses")
+    finally:
+        os.chdir(cwd)
+    assert check.exit_code == 0, check.stdout
+    assert run("init", target).exit_code == 2
