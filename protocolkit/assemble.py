@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -214,9 +215,14 @@ def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]
     return found
 
 
+@lru_cache(maxsize=8192)
+def _compiled(text: str) -> Template:
+    return _ENV.from_string(text)
+
+
 def render_text(text: str, context: dict[str, Any]) -> str:
     """Fill a clause's template; raises UndefinedError, SecurityError or TemplateSyntaxError."""
-    return _ENV.from_string(text).render(context)
+    return _compiled(text).render(context)
 
 
 _BULLET = re.compile(r"^\s*[-*]\s+")
