@@ -1,0 +1,1 @@
+"""Readers: documents written elsewhere turned into the one document tree."""
