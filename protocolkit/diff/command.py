@@ -1,0 +1,78 @@
+"""`protocolkit diff OLD NEW`: load both sides, compare their trees (and facts), print, and write a redline."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from protocolkit.diff.facts import attribute_clauses, fact_changes
+from protocolkit.diff.inputs import Version, assembled, load_partnership_version, locate, read_docx_version
+from protocolkit.diff.report import Report
+from protocolkit.diff.tree import diff_documents
+from protocolkit.document import Document
+from protocolkit.findings import InputError
+from protocolkit.library import Library, load_library
+
+FORMATS = ("text", "markdown", "html", "json")
+
+
+def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: bool, library: Path | None,
+                 doc: str | None = None) -> int:
+    """Compare OLD with NEW, print the report and optionally write the redline; returns the exit code.
+
+    For partnership files one document is compared: `doc` ("protocol" unless given); for a .docx,
+    `doc` says what it is meant to be, as for `protocolkit check`.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    with ExitStack() as stack:
+        before, after = locate(old, stack), locate(new, stack)
+        report = compare(before, after, library, doc)
+        renderer = importlib.import_module(f"protocolkit.diff.formats.{fmt}")
+        print(renderer.render(report, color=fmt == "text" and sys.stdout.isatty()))
+        if redline is not None:
+            from protocolkit.diff.redline import write_redline
+
+            write_redline(report.diff, redline, report.old_label, report.new_label)
+    return 1 if exit_code and report.differs else 0
+
+
+def compare(before: Version, after: Version, library: Path | None, doc: str | None) -> Report:
+    """The report on two located versions."""
+    lib: Library | None = None
+
+    def get_library() -> Library:
+        nonlocal lib
+        if lib is None:
+            lib = load_library(library)
+            errors = [f for f in lib.findings if f.severity == "error"]
+            if errors:
+                first = errors[0]
+                raise InputError(f"{first.location()}: {first.message}: the clause library has "
+                                 f"{len(errors)} error(s); run `protocolkit check` on it")
+        return lib
+
+    docs: dict[int, Document] = {}
+    for version in (before, after):
+        if version.is_docx:
+            docs[id(version)] = read_docx_version(version, doc)
+        else:
+            load_partnership_version(version, get_library())
+    # A partnership compared with a .docx is assembled as whatever the .docx turned out to be.
+    kind = doc or next((d.kind for d in docs.values()), "protocol")
+    for version in (before, after):
+        if not version.is_docx:
+            docs[id(version)] = assembled(version, get_library(), kind)
+    old_doc, new_doc = docs[id(before)], docs[id(after)]
+    result = diff_documents(old_doc, new_doc)
+    report = Report(before.label, after.label, kind, result)
+    if before.loaded and after.loaded and before.loaded.model and after.loaded.model:
+        facts = fact_changes(before.loaded.model, after.loaded.model)
+        attribute_clauses(facts, before.loaded.model, old_doc, get_library(), kind, result.changed_ids())
+        report.facts = facts
+    elif before.is_docx != after.is_docx:
+        report.notes.append("One side is a .docx and the other a partnership file: their clause ids differ, so "
+                            "clauses show as removed and added. Build the partnership and compare the two .docx files.")
+    return report
