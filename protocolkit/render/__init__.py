@@ -1,0 +1,1 @@
+"""Writers: the document tree to .docx, PDF and markdown."""

@@ -1,0 +1,196 @@
+"""`protocolkit build`: every partnership found becomes its protocol and data-sharing agreement.
+
+Partnerships are loaded, assembled and rendered independently (in parallel
+processes with --jobs); the parent process alone writes files, each to a
+temporary name in its folder and then moved into place, and converts them to PDF
+in one LibreOffice run at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from protocolkit.document import DOC_FILENAMES
+from protocolkit.findings import Finding, InputError
+from protocolkit.library import Library, load_library
+from protocolkit.load import position
+from protocolkit.project import assemble_documents, discover, load_partnership, shown
+from protocolkit.render.docx import read_template, render_docx
+
+KINDS = {"protocol": ["protocol"], "dsa": ["dsa"], "all": ["protocol", "dsa"]}
+# Fewer partnerships than this finish before a progress bar would be worth drawing.
+PROGRESS_FROM = 3
+
+
+@dataclass
+class Outcome:
+    """What rendering one partnership gave: its id, findings, and each document's bytes."""
+
+    path: str
+    id: str | None
+    id_at: tuple[int | None, int | None] = (None, None)
+    findings: list[Finding] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+# Per-process state: the library and template are read once per worker, not per partnership.
+_STATE: dict[str, object] = {}
+
+
+def _init_worker(library_root: str, template: bytes, kinds: list[str]) -> None:
+    _STATE["library"] = load_library(Path(library_root))
+    _STATE["template"] = template
+    _STATE["kinds"] = kinds
+
+
+def render_partnership(path: str) -> Outcome:
+    """Load, assemble and render one partnership file with this process's library and template."""
+    lib: Library = _STATE["library"]  # type: ignore[assignment]
+    loaded = load_partnership(Path(path), lib)
+    outcome = Outcome(loaded.path, loaded.model.id if loaded.model else None, findings=list(loaded.findings))
+    if loaded.yaml is not None:
+        outcome.id_at = position(loaded.yaml.data, ["id"])
+    if not loaded.ok:
+        return outcome
+    docs, problems = assemble_documents(loaded, lib, _STATE["kinds"])  # type: ignore[arg-type]
+    outcome.findings += problems
+    if outcome.failed:
+        return outcome
+    for kind, doc in docs.items():
+        outcome.files[kind] = render_docx(doc, _STATE["template"])  # type: ignore[arg-type]
+    return outcome
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and move into place, so a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
+    """Each partnership's outcome as it finishes, in or out of order."""
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield render_partnership(path)
+            progress()
+        return
+    lib: Library = _STATE["library"]  # type: ignore[assignment]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
+                             initargs=(str(lib.root), _STATE["template"], _STATE["kinds"])) as pool:
+        futures = [pool.submit(render_partnership, p) for p in paths]
+        for future in as_completed(futures):
+            yield future.result()
+            progress()
+
+
+class _Progress:
+    """A rich progress bar on stderr, drawn only for a person at a terminal and a long run."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.bar = None
+        if total >= PROGRESS_FROM and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task(label, total=total)
+
+    def __enter__(self) -> "_Progress":
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.stop()
+
+    def advance(self) -> None:
+        if self.bar:
+            self.bar.advance(self.task)
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in sorted(findings, key=Finding.sort_key):
+        print(f"{f.location()}: {f.severity} {f.rule} {f.message}", file=sys.stderr)
+
+
+def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, template: Path | None,
+                  library: Path | None) -> int:
+    """Render every partnership under the paths into OUT/<id>/; returns the exit code."""
+    from protocolkit.render.pdf import convert_to_pdf, find_soffice
+
+    kinds = KINDS[doc]
+    template_bytes = read_template(template.resolve() if template else None)
+    soffice = find_soffice() if pdf else None
+    if pdf and soffice is None:
+        raise InputError("--pdf needs LibreOffice, and `soffice` is not on PATH: install LibreOffice "
+                         "(Debian/Ubuntu: apt-get install libreoffice-writer) or build without --pdf")
+    lib = load_library(library)
+    lib_errors = [f for f in lib.findings if f.severity == "error"]
+    if lib_errors:
+        _print_findings(lib_errors)
+        print(f"protocolkit: the clause library {shown(lib.root)} has errors, so nothing was built: "
+              f"fix them (`protocolkit check {shown(lib.root)}`)", file=sys.stderr)
+        return 1
+    found = [shown(i.path) for i in discover(paths, want_docx=False) if i.kind == "partnership"]
+    if not found:
+        raise InputError(f"{', '.join(str(p) for p in paths)}: no partnership files found (a partnership file is a "
+                         f"YAML mapping with an id, schools and a deployment)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+
+    _STATE.update(library=lib, template=template_bytes, kinds=kinds)
+    outcomes: dict[str, Outcome] = {}
+    with _Progress(len(found), "Rendering") as bar:
+        for outcome in _outcomes(found, jobs, bar.advance):
+            outcomes[outcome.path] = outcome
+
+    code = 0
+    owners: dict[str, str] = {}
+    written: list[Path] = []
+    for path in found:
+        outcome = outcomes[path]
+        if outcome.id and outcome.id in owners and not outcome.failed:
+            outcome.findings.append(Finding("duplicate-id", "error",
+                                            f"partnership id {outcome.id!r} is also used by {owners[outcome.id]}; the id "
+                                            f"names the output folder, so give each partnership its own",
+                                            path, *outcome.id_at))
+        _print_findings(outcome.findings)
+        if outcome.failed:
+            code = 1
+            print(f"protocolkit: {path}: not built (errors above)", file=sys.stderr)
+            continue
+        assert outcome.id is not None
+        owners[outcome.id] = path
+        folder = out / outcome.id
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for kind, data in outcome.files.items():
+                target = folder / f"{DOC_FILENAMES[kind]}.docx"
+                write_atomically(target, data)
+                written.append(target)
+        except OSError as exc:
+            raise InputError(f"{folder}: cannot write: {exc.strerror or exc}") from None
+
+    pdfs = convert_to_pdf(written, soffice, out) if soffice and written else []
+    for path in written + pdfs:
+        print(path)
+    return code

@@ -1,0 +1,293 @@
+"""The .docx writer: a Document tree poured into a docxtpl Word template.
+
+The template (protocolkit/templates/document.docx, or a force's restyled copy)
+holds the cover, the document-control table, the contents list, headers and
+footers and the signature table as docxtpl tags; the numbered sections and
+clauses are written with python-docx where the template has a paragraph holding
+only `{{ body }}`, using the template's own Heading 1, Heading 2, Body Text and
+List Bullet styles, so restyling those in Word restyles the document.
+
+Other writers (the diff's tracked-changes redline) reuse `render_docx` with their
+own body writer: `render_docx(doc, template, body=my_writer)`, where
+`my_writer(anchor, doc)` inserts paragraphs before `anchor` (see `write_body`).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+from xml.sax.saxutils import escape
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.text.paragraph import Paragraph as DocxParagraph
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from protocolkit.document import Clause, Document, Section
+from protocolkit.findings import InputError
+from protocolkit.resources import template_path
+
+# The tag of the paragraph the numbered body replaces.
+BODY_TAG = "body"
+# A value no partnership text can contain, so the body's paragraph is found unambiguously.
+BODY_MARKER = "\u2063protocolkit-body\u2063"
+SIGNATURES_SECTION = "signatures"
+
+# Styles the template must have: Word's built-in ones the body uses, and our own the template uses.
+BODY_STYLES = {"section": "Heading 1", "clause": "Heading 2", "body": "Body Text", "bullet": "List Bullet"}
+CUSTOM_STYLES = ("Front Heading", "Front Subheading", "Cover Label", "Cover Party", "Contents Entry", "Table Text",
+                 "Fingerprint", "Signature Caption", "Marking")
+
+DEFAULT_TEMPLATE = "document.docx"
+# Zip entries carry this time, so two builds of one input are byte-identical.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_DATE = datetime(2000, 1, 1)
+
+BodyWriter = Callable[[DocxParagraph, Document], None]
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def long_date(d: date | None, missing: str = "") -> str:
+    """'1 September 2026', as agreements write dates."""
+    return f"{d.day} {d.strftime('%B %Y')}" if d else missing
+
+
+def template_context(doc: Document) -> dict[str, Any]:
+    """Every value the template's tags may use, taken from the tree."""
+    meta = doc.metadata
+    cycle = meta.review_cycle_months
+    return {
+        "title": doc.title,
+        "partnership_title": meta.subtitle,
+        "partnership_id": meta.partnership_id,
+        "version": meta.version,
+        "in_force": long_date(meta.in_force),
+        "review_due": long_date(meta.review_due),
+        "last_reviewed": long_date(meta.last_reviewed, "Not yet reviewed"),
+        "review_cycle": f"{cycle} month{'s' if cycle != 1 else ''}" if cycle else "",
+        "marking": meta.marking,
+        "author": meta.author,
+        "owner": meta.owner,
+        "parties": [{"name": p.name, "role": p.role, "contact": p.contact, "dpo": p.dpo} for p in meta.parties],
+        "history": [{"version": h.version, "date": long_date(h.date), "author": h.author, "summary": h.summary}
+                    for h in meta.history],
+        "fingerprint": doc.fingerprint(),
+        "sections": [{"id": s.id, "number": s.number, "title": s.title} for s in doc.sections],
+        "signatories": [{"name": s.name, "role": s.role, "organisation": s.organisation} for s in meta.signatories],
+        "signatures_in_body": has_signature_section(doc),
+        BODY_TAG: BODY_MARKER,
+    }
+
+
+def has_signature_section(doc: Document) -> bool:
+    """Whether the tree ends with a numbered signatures section the signature table follows."""
+    return bool(doc.sections) and doc.sections[-1].id == SIGNATURES_SECTION
+
+
+CONTEXT_NAMES = frozenset(template_context(Document(kind="protocol", title="")))
+
+
+def _jinja() -> ImmutableSandboxedEnvironment:
+    # A restyled template comes from outside: sandbox it, and let a misspelt tag fail loudly.
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+# -- the body -------------------------------------------------------------------------
+
+
+def add_heading(anchor: DocxParagraph, number: str, title: str, level: int) -> DocxParagraph:
+    """A numbered section (level 1) or clause (level 2) heading, inserted before the anchor."""
+    style = BODY_STYLES["section" if level == 1 else "clause"]
+    return anchor.insert_paragraph_before(f"{number}\t{title}" if number else title, style=style)
+
+
+def add_text(anchor: DocxParagraph, text: str, kind: str = "body") -> DocxParagraph:
+    """A body paragraph or bullet item, inserted before the anchor."""
+    return anchor.insert_paragraph_before(text, style=BODY_STYLES[kind])
+
+
+def write_section(anchor: DocxParagraph, section: Section, new_page: bool = False) -> None:
+    """One numbered section with its clauses."""
+    heading = add_heading(anchor, section.number, section.title, 1)
+    heading.paragraph_format.page_break_before = new_page or None
+    keep = section.id == SIGNATURES_SECTION
+    for clause in section.clauses:
+        for para in write_clause(anchor, clause):
+            if keep:
+                # The signing words stay on the page with the signature table after them.
+                para.paragraph_format.keep_with_next = True
+
+
+def write_clause(anchor: DocxParagraph, clause: Clause) -> list[DocxParagraph]:
+    """One numbered clause: its heading, then its paragraphs and bullets."""
+    written = [add_heading(anchor, clause.number, clause.title, 2)]
+    written += [add_text(anchor, p.text, p.style) for p in clause.paragraphs]
+    return written
+
+
+def write_body(anchor: DocxParagraph, doc: Document) -> None:
+    """The numbered sections of the tree; the body and the signatures each start a page."""
+    for i, section in enumerate(doc.sections):
+        write_section(anchor, section, new_page=i == 0 or section.id == SIGNATURES_SECTION)
+
+
+def _body_anchor(document) -> DocxParagraph:
+    for para in document.paragraphs:
+        if para.text.strip() == BODY_MARKER:
+            return para
+    raise InputError("the template has no paragraph holding only {{ body }}: add one where the numbered sections go")
+
+
+# -- properties and packaging ---------------------------------------------------------
+
+
+def _set_properties(document, doc: Document) -> None:
+    meta = doc.metadata
+    when = datetime.combine(meta.in_force, datetime.min.time()) if meta.in_force else FIXED_DATE
+    props = document.core_properties
+    props.title = f"{doc.title}: {meta.subtitle}" if meta.subtitle else doc.title
+    props.subject = f"Safer Schools Partnership: {meta.subtitle}" if meta.subtitle else "Safer Schools Partnership"
+    props.author = meta.author or meta.owner
+    props.last_modified_by = meta.author or meta.owner
+    props.keywords = f"Safer Schools Partnership; {meta.marking}"
+    props.category = doc.title
+    props.version = meta.version
+    props.identifier = meta.partnership_id
+    props.comments = f"Fingerprint (SHA-256 of the assembled text): {doc.fingerprint()}"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = when
+    _set_custom_properties(document, {
+        "Fingerprint": doc.fingerprint(),
+        "Partnership": meta.partnership_id,
+        "Document": doc.kind,
+        "Version": meta.version,
+        "Protective marking": meta.marking,
+    })
+
+
+def custom_properties_xml(values: dict[str, str]) -> bytes:
+    """docProps/custom.xml holding these text properties."""
+    items = "".join(
+        f'<property fmtid="{_CUSTOM_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(values.items(), start=2)
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>').encode("utf-8")
+
+
+def _set_custom_properties(document, values: dict[str, str]) -> None:
+    package = document.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
+            # A restyled template may carry custom properties of its own; ours replace it whole.
+            rel.target_part._blob = custom_properties_xml(values)
+            return
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, custom_properties_xml(values), package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def normalized_zip(data: bytes) -> bytes:
+    """The same package with fixed entry times and order, so equal content gives equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    first = [n for n in names if n == "[Content_Types].xml"]
+    ordered = first + sorted(n for n in names if n not in first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+# -- templates ------------------------------------------------------------------------
+
+
+def default_template() -> Path:
+    """The template shipped with protocolkit."""
+    return template_path(DEFAULT_TEMPLATE)
+
+
+@lru_cache(maxsize=8)
+def read_template(path: Path | None = None) -> bytes:
+    """A template's bytes, checked once per process: readable .docx, known tags, body paragraph, styles."""
+    from docx import Document as open_docx
+    from docxtpl import DocxTemplate
+
+    where = path or default_template()
+    shown = str(where)
+    try:
+        data = where.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read the template: {exc.strerror or exc}") from None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError(f"{shown}: not a Word .docx file: save the template from Word as 'Word Document (*.docx)'")
+    try:
+        document = open_docx(io.BytesIO(data))
+        tpl = DocxTemplate(io.BytesIO(data))
+        names = tpl.get_undeclared_template_variables(_jinja())
+    except TemplateError as exc:
+        raise InputError(f"{shown}: a template tag is broken ({exc}): fix the {{{{ }}}} or {{% %}} tags in Word") from None
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{shown}: not a readable Word .docx file ({exc}): save it from Word as "
+                         f"'Word Document (*.docx)'") from None
+    unknown = sorted(names - CONTEXT_NAMES)
+    if unknown:
+        raise InputError(f"{shown}: the template uses {{{{ {unknown[0]} }}}}, which protocolkit does not supply; "
+                         f"use one of: {', '.join(sorted(CONTEXT_NAMES))}")
+    if not any(p.text.strip() == "{{ %s }}" % BODY_TAG for p in document.paragraphs):
+        raise InputError(f"{shown}: the template has no paragraph holding only {{{{ {BODY_TAG} }}}}: "
+                         f"add one where the numbered sections go")
+    have = {s.name for s in document.styles}
+    missing = [name for name in BODY_STYLES.values() if name not in have]
+    if missing:
+        raise InputError(f"{shown}: the template has no {missing[0]!r} style: restore it in Word's Styles pane")
+    try:
+        render_docx(_sample_document(), data)
+    except TemplateError as exc:
+        raise InputError(f"{shown}: the template cannot be filled ({exc}): fix the tag in Word") from None
+    return data
+
+
+def _sample_document() -> Document:
+    """A small tree with every field set, to try a template on before the real build."""
+    from protocolkit.document import HistoryEntry, Metadata, Paragraph, Party, Signatory
+
+    clause = Clause("sample.clause", "Sample clause", [Paragraph("Text."), Paragraph("Item.", "bullet")])
+    meta = Metadata(partnership_id="sample", title="Sample", subtitle="Sample School", version="1.0",
+                    in_force=date(2026, 9, 1), review_due=date(2027, 9, 1), review_cycle_months=12,
+                    marking="OFFICIAL", author="Author", owner="Owner",
+                    parties=[Party("force", "Force", "police force")],
+                    signatories=[Signatory("Name", "Role", "Force", "force")],
+                    history=[HistoryEntry("1.0", date(2026, 7, 1), "Author", "First version")])
+    return Document("protocol", "Sample", [Section("purpose", "Purpose", [clause], "1")], meta)
+
+
+def render_docx(doc: Document, template: bytes, body: BodyWriter = write_body) -> bytes:
+    """The finished .docx bytes of one document: template filled, body written, properties set."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(io.BytesIO(template))
+    tpl.render(template_context(doc), jinja_env=_jinja(), autoescape=True)
+    document = tpl.docx
+    anchor = _body_anchor(document)
+    body(anchor, doc)
+    anchor._p.getparent().remove(anchor._p)
+    _set_properties(document, doc)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalized_zip(buf.getvalue())

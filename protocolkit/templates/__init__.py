@@ -1,0 +1,1 @@
+"""The shipped Word template and the script that regenerates it."""
