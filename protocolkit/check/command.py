@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
 from protocolkit.check.engine import check_paths, exit_code
-from protocolkit.check.rules import all_rules
 from protocolkit.findings import InputError
 
 
 def check_command(paths: list[Path], fmt: str, profile: str | None, today: date, doc_kind: str | None,
                   library: Path | None) -> int:
     """Run the check and print the findings; returns the exit code."""
-    findings = check_paths(paths, library, today)
+    findings = check_paths(paths, library, today, profile, doc_kind)
     renderer = importlib.import_module(f"protocolkit.check.formats.{fmt}")
-    out = renderer.render(findings, color=sys.stdout.isatty())
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    out = renderer.render(findings, color=color)
     if out:
-        print(out)
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return exit_code(findings)
 
 
 def rules_command(code: str | None) -> str:
-    """The rule listing, or one rule's documentation."""
-    rules = all_rules()
+    """The listing of every code a finding can carry, or one code's documentation."""
+    from protocolkit.check.codes import all_codes
+
+    codes = all_codes()
     if code is None:
-        return "\n".join(f"{r.id:28} {r.severity:8} {r.name}" for r in rules.values())
-    if code not in rules:
+        width = max(len(c) for c in codes) + 2
+        return "\n".join(f"{r.id:{width}}{r.severity:9}{r.name}" for r in codes.values())
+    if code not in codes:
         raise InputError(f"no rule {code!r}; `protocolkit rules` lists them")
-    r = rules[code]
-    return f"{r.id} ({r.severity}): {r.name}\n\n{r.doc}"
+    r = codes[code]
+    targets = ", ".join(r.targets)
+    return f"{r.id} ({r.severity}): {r.name}\nChecks: {targets}\n\n{r.doc}"

@@ -1,4 +1,4 @@
-"""Runs every rule over every input and gathers the findings, sorted by place."""
+"""Runs every rule over every input and gathers the findings, suppressions applied, sorted by place."""
 
 from __future__ import annotations
 
@@ -7,47 +7,79 @@ from pathlib import Path
 
 from protocolkit.check.rules import all_rules
 from protocolkit.check.subject import Subject
+from protocolkit.check.suppress import apply_suppressions
 from protocolkit.findings import Finding
 from protocolkit.library import Library, load_library
 from protocolkit.project import Input, assemble_documents, discover, load_partnership, shown
 
 
-def check_paths(paths: list[Path], library_dir: Path | None, today: date) -> list[Finding]:
+# (path, section id) -> position in its .docx, so a document's findings are listed in reading order
+_ORDER: dict[tuple[str, str | None], int] = {}
+
+
+def check_paths(paths: list[Path], library_dir: Path | None, today: date, profile: str | None = None,
+                doc_kind: str | None = None) -> list[Finding]:
     """All findings for the inputs found under `paths`, in a stable order."""
+    from protocolkit.check.profile import load_profile
+
+    active = load_profile(profile)
     inputs = discover(paths)
     libraries = [i for i in inputs if i.kind == "library"]
     # A library named on the command line is the one its neighbours are assembled with.
     lib_root = library_dir or (libraries[0].path if len(libraries) == 1 else None)
     default_lib: Library | None = None
     findings: list[Finding] = []
+    texts: dict[str, str] = {}
     for item in inputs:
         if item.kind == "library":
             lib = load_library(item.path)
             if lib_root is not None and item.path.resolve() == Path(lib_root).resolve():
                 default_lib = lib
             findings += lib.findings
-            findings += _run_rules(Subject("library", shown(item.path), lib, today))
-    lib = default_lib or load_library(lib_root)
+            findings += _run_rules(Subject("library", shown(item.path), lib, today, profile=active))
+            texts.update({f.path: f.text for f in lib.files})
+    needs_library = any(i.kind in ("partnership", "docx") for i in inputs)
+    lib = default_lib or (load_library(lib_root) if needs_library else Library(Path(".")))
+    texts.update({f.path: f.text for f in lib.files if f.path not in texts})
     for item in inputs:
         if item.kind == "partnership":
-            findings += check_partnership(item, lib, today)
+            found, text = check_partnership(item, lib, today, active)
+            findings += found
+            if text is not None:
+                texts[shown(item.path)] = text
+        elif item.kind == "docx":
+            findings += check_docx(item, lib, today, active, doc_kind)
         elif item.kind == "yaml":
             findings.append(Finding("not-protocolkit", "error",
                                     "this YAML file is neither a partnership file nor part of a clause library "
                                     "(a library folder has documents.yaml)", shown(item.path), 1, 1))
-    return sorted(findings, key=Finding.sort_key)
+    findings = apply_suppressions(_unique(findings), texts)
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, _ORDER.get((f.path, f.section), -1),
+                                           f.rule, f.message))
 
 
-def check_partnership(item: Input, lib: Library, today: date) -> list[Finding]:
-    """Schema, clause choices, assembly and every rule for one partnership file."""
+def check_partnership(item: Input, lib: Library, today: date, profile=None) -> tuple[list[Finding], str | None]:
+    """Schema, clause choices, assembly and every rule for one partnership file; and the file's text."""
     loaded = load_partnership(item.path, lib)
     findings = list(loaded.findings)
+    text = loaded.yaml.text if loaded.yaml is not None else None
     if loaded.model is None:
-        return findings
+        return findings, text
     docs, problems = assemble_documents(loaded, lib, sorted(lib.documents))
     findings += problems
-    subject = Subject("partnership", loaded.path, lib, today, list(docs.values()), loaded.model, loaded.yaml)
-    return findings + _run_rules(subject)
+    subject = Subject("partnership", loaded.path, lib, today, list(docs.values()), loaded.model, loaded.yaml, profile)
+    return findings + _run_rules(subject), text
+
+
+def check_docx(item: Input, lib: Library, today: date, profile=None, doc_kind: str | None = None) -> list[Finding]:
+    """Every rule for a .docx written elsewhere, read into the document tree."""
+    from protocolkit.read.docx import read_docx
+
+    path = shown(item.path)
+    doc = read_docx(item.path, doc_kind)
+    for i, section in enumerate(doc.sections):
+        _ORDER[(path, section.id)] = i
+    return _run_rules(Subject("docx", path, lib, today, [doc], profile=profile))
 
 
 def _run_rules(subject: Subject) -> list[Finding]:
@@ -55,6 +87,18 @@ def _run_rules(subject: Subject) -> list[Finding]:
     for rule in all_rules().values():
         if subject.kind in rule.targets:
             out.extend(rule.check(subject))
+    return out
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Findings once each: a library clause is seen by the library and by every partnership using it."""
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        key = (f.rule, f.path, f.line, f.column, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
     return out
 
 

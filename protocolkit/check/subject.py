@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from protocolkit.document import Document
 from protocolkit.library import Library
 from protocolkit.load import YamlFile
 from protocolkit.model import Partnership
+
+if TYPE_CHECKING:
+    from protocolkit.check.profile import Profile
 
 
 @dataclass
@@ -21,3 +24,10 @@ class Subject:
     documents: list[Document] = field(default_factory=list)
     partnership: Partnership | None = None
     yaml: YamlFile | None = None
+    profile: "Profile | None" = None
+
+    def active_profile(self) -> "Profile":
+        """The profile given with --profile, or the default one."""
+        from protocolkit.check.profile import load_profile
+
+        return self.profile or load_profile(None)

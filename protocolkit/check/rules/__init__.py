@@ -30,6 +30,8 @@ def all_rules() -> dict[str, Rule]:
     """Every rule module in this package, by id."""
     rules: dict[str, Rule] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # shared helpers, not rules
         mod = importlib.import_module(f"{__name__}.{info.name}")
         rule = Rule(mod.ID, mod.NAME, mod.SEVERITY, tuple(mod.TARGETS), (mod.__doc__ or "").strip(), mod.check)
         rules[rule.id] = rule

@@ -1,0 +1,101 @@
+"""Every code a user can see: the rules, and the codes that loading, validating and assembling report.
+
+Loading and assembling happen before any rule runs, but their findings carry codes too, and
+`protocolkit rules` documents all of them, so that nothing a user sees is unexplained.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from protocolkit.check.rules import Rule, all_rules
+
+
+def _doc(text: str) -> str:
+    return "\n".join(line.strip() for line in text.strip().splitlines())
+
+
+# code -> (name, severity, documentation with a passing and a failing example)
+LOADER_CODES: dict[str, tuple[str, str, str]] = {
+    "yaml-syntax": ("YAML does not parse", "error", """
+        The file is not well-formed YAML (or not UTF-8). The finding points at the line and column
+        where parsing stopped.
+        Passes:   title: Northgate High School
+        Fails:    title: "Northgate High School      (the quote is never closed)"""),
+    "yaml-too-large": ("YAML file too large", "error", """
+        A file over 4 MB, or one whose aliases expand to more than 250,000 values, is refused so
+        that a hostile file cannot exhaust memory.
+        Passes:   an ordinary partnership file
+        Fails:    a: &a [*b, *b, ...] nested to expand a billion times"""),
+    "yaml-too-deep": ("YAML nested too deeply", "error", """
+        Nesting deeper than 50 levels is refused.
+        Passes:   schools: [{id: northgate, ...}]
+        Fails:    [[[[[[ ... 60 levels ... ]]]]]]"""),
+    "schema": ("Value does not fit the schema", "error", """
+        A key is unknown, a required key is missing, or a value has the wrong form. The message
+        names the field and how to fix it; editors show the same errors live through the
+        $schema line at the top of each file.
+        Passes:   marking: OFFICIAL
+        Fails:    marking: RESTRICTED      (not a Government Security Classification)"""),
+    "duplicate-id": ("Id used twice", "error", """
+        Two clauses (or two citations, or a local clause and a library clause) share an id.
+        Ids are stable keys for diffs and overrides, so each must be unique.
+        Passes:   - id: finance.universal-service  ...  - id: finance.enhanced-service
+        Fails:    - id: finance.universal-service  ...  - id: finance.universal-service"""),
+    "unknown-section": ("Clause names a section the outline lacks", "error", """
+        A clause's `section:` must be a section id of each document it appears in (documents.yaml).
+        Passes:   section: safeguarding
+        Fails:    section: safegaurding"""),
+    "unknown-citation": ("Citation not in the register", "error", """
+        A clause cites an id that clauses/citations.yaml does not hold, so the reference cannot be
+        checked or kept current. Add the law or guidance to the register, or fix the id.
+        Passes:   cites: [kcsie]      (kcsie is in citations.yaml)
+        Fails:    cites: [kcsie-2016] (no such entry)"""),
+    "unknown-clause": ("Clause id does not exist", "error", """
+        A partnership includes, excludes or overrides a clause id the library does not have, or a
+        deprecated clause is replaced by a clause that does not exist.
+        Passes:   include: [finance.enhanced-service]
+        Fails:    include: [finance.enhanced-servce]"""),
+    "template-syntax": ("Clause template does not parse", "error", """
+        A clause's text is a Jinja template; this one has a syntax error.
+        Passes:   text: "{{ school.name }} hosts the officer."
+        Fails:    text: "{{ school.name } hosts the officer.\""""),
+    "unknown-variable": ("Clause uses a variable no partnership provides", "error", """
+        A clause's template names a variable or attribute outside the partnership context.
+        Passes:   {{ force.name }}
+        Fails:    {{ force.nmae }}"""),
+    "undefined-variable": ("Variable has no value for this partnership", "error", """
+        Assembling a partnership met a variable with no value (for example a local variable the
+        partnership does not set). Blanks are never printed.
+        Passes:   variables: {parking: the staff car park}   with {{ local.parking }} in a clause
+        Fails:    the same clause with no `parking` under variables:"""),
+    "template-unsafe": ("Template refused by the sandbox", "error", """
+        Templates may only read partnership values; anything else is refused.
+        Passes:   {{ school.name | upper }}
+        Fails:    {{ school.__class__ }}"""),
+    "template-error": ("Template failed while filling", "error", """
+        Filling a clause raised an error (for example arithmetic on a text value).
+        Passes:   {{ deployment.days_per_week }}
+        Fails:    {{ deployment.hours / 2 }}"""),
+    "not-protocolkit": ("YAML file is not a protocolkit file", "error", """
+        A YAML file given to check is neither a partnership file (a mapping with an `id` and the
+        partnership's facts) nor inside a clause library folder (one with documents.yaml).
+        Passes:   examples/northgate-high.yaml
+        Fails:    a clause file copied out of its library folder"""),
+    "unused-suppression": ("Suppression comment silences nothing", "warning", """
+        `# protocolkit: disable=RULE` silences findings of RULE on its line (or, standing alone,
+        on the next line); add the reason after `--`. A suppression that silences nothing, or
+        names no rule, is reported so stale ones are removed.
+        Passes:   summary: Replaced the DPA 1998 text  # protocolkit: disable=dated-reference -- history
+        Fails:    title: Finance  # protocolkit: disable=dated-reference     (nothing dated here)"""),
+}
+
+
+@lru_cache(maxsize=1)
+def all_codes() -> dict[str, Rule]:
+    """Every documented code: rule modules and loader codes, by id."""
+    codes: dict[str, Rule] = {}
+    for code, (name, severity, doc) in LOADER_CODES.items():
+        codes[code] = Rule(code, name, severity, ("partnership", "library"), _doc(doc), lambda subject: ())  # type: ignore[arg-type]
+    codes.update(all_rules())
+    return dict(sorted(codes.items()))
