@@ -11,6 +11,7 @@ from protocolkit.model.library import (
     SectionSpec,
 )
 from protocolkit.model.partnership import Partnership
+from protocolkit.check.profile import Profile  # noqa: E402  (the checker owns the profile model)
 
 # schema file name -> model, for `protocolkit schema` and the editors' $schema lines
 SCHEMAS = {
@@ -18,6 +19,7 @@ SCHEMAS = {
     "clauses": ClauseFile,
     "documents": DocumentsFile,
     "citations": CitationsFile,
+    "profile": Profile,
 }
 
 __all__ = [
