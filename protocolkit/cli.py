@@ -121,12 +121,13 @@ def diff(
     redline: Optional[Path] = typer.Option(None, "--redline", help="Write NEW with tracked changes against OLD to this .docx."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are differences."),
     library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+    doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="Which document of two partnership files to compare (default: protocol); for a .docx, what it is meant to be."),
 ) -> None:
     """Show what changed between two versions, clause by clause and word by word."""
     from protocolkit.diff.command import diff_command
 
     try:
-        code = diff_command(old, new, format.value, redline, exit_code, library)
+        code = diff_command(old, new, format.value, redline, exit_code, library, doc.value if doc else None)
     except InputError as exc:
         fail(str(exc))
     raise typer.Exit(code)

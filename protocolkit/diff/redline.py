@@ -111,7 +111,8 @@ class _Writer:
 
     def clause(self, clause: Clause, op: str) -> None:
         """A clause wholly added ('+') or removed ('-')."""
-        self.heading("clause", clause.number, clause.title, op)
+        if clause.number or clause.title:
+            self.heading("clause", clause.number, clause.title, op)
         for para in clause.paragraphs:
             self.paragraph(para.style, [(op, para.text)], whole=op)  # type: ignore[list-item]
 
@@ -123,7 +124,10 @@ class _Writer:
 
     def clause_changes(self, old: Clause, new: Clause) -> None:
         """A clause present in both, its heading and paragraphs tracked word by word."""
-        self.paragraph("clause", _heading_diff(old.number, old.title, new.number, new.title))
+        if old.number or old.title or new.number or new.title:
+            # A clause read from a .docx may be untitled and unnumbered: then it has no heading to write.
+            whole = "+" if not (old.number or old.title) else "-" if not (new.number or new.title) else ""
+            self.paragraph("clause", _heading_diff(old.number, old.title, new.number, new.title), whole=whole)
         for change in paragraph_diff(old.paragraphs, new.paragraphs):
             whole = {"added": "+", "removed": "-"}.get(change.kind, "")
             self.paragraph(change.style, change.segments, whole=whole)

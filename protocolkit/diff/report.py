@@ -66,7 +66,8 @@ def heading(number: str, title: str) -> str:
 
 
 def placed_heading(p: Placed) -> str:
-    return heading(p.clause.number, p.clause.title)
+    """A clause's number and title; for an untitled, unnumbered clause (as read from a .docx), its section's."""
+    return heading(p.clause.number, p.clause.title) or section_heading(p.section)
 
 
 def section_heading(s: Section) -> str:
@@ -74,10 +75,26 @@ def section_heading(s: Section) -> str:
 
 
 def heading_diff(change: ClauseChange) -> list[Segment]:
-    """The clause's heading, word-diffed when its title changed, else as it now reads."""
+    """The clause's number and heading, word-diffed when its title changed, else as it now reads."""
+    number = [("=", change.new.clause.number + " ")] if change.new.clause.number else []
     if change.title_changed:
-        return word_diff(change.old.clause.title, change.new.clause.title)
-    return [("=", change.new.clause.title)]
+        return number + word_diff(change.old.clause.title, change.new.clause.title)
+    return [("=", placed_heading(change.new))]
+
+
+def elided(changes: list[ParagraphChange]) -> list[ParagraphChange | None]:
+    """Changed paragraphs with one unchanged neighbour either side; None stands for the unchanged ones left out."""
+    keep = [c.kind != "equal" for c in changes]
+    near = [k or (i > 0 and keep[i - 1]) or (i + 1 < len(keep) and keep[i + 1]) for i, k in enumerate(keep)]
+    out: list[ParagraphChange | None] = []
+    for change, shown in zip(changes, near):
+        if shown:
+            out.append(change)
+        elif out and out[-1] is None:
+            continue
+        else:
+            out.append(None)
+    return out
 
 
 def body_diff(change: ClauseChange) -> list[ParagraphChange]:

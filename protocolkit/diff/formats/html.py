@@ -113,7 +113,7 @@ def render(report: Report, color: bool = False) -> str:
         parts.append("<h2>Clauses changed</h2>")
         for c in d.changed:
             parts += ['<section class="clause changed">',
-                      f"<h3>{escape(c.new.clause.number)} {segments(heading_diff(c))} {_key(c.id)}</h3>"]
+                      f"<h3>{segments(heading_diff(c))} {_key(c.id)}</h3>"]
             parts += _body(body_diff(c))
             parts.append("</section>")
     parts += ["</main>", "</body>", "</html>"]

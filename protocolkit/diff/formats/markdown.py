@@ -9,6 +9,7 @@ from protocolkit.diff.facts import shown_value
 from protocolkit.diff.report import (
     Report,
     body_diff,
+    elided,
     fact_clauses,
     heading_diff,
     move_line,
@@ -57,13 +58,14 @@ def paragraph(change: ParagraphChange, quote: bool = True) -> str:
     return f"{prefix}{bullet}{segments(change.segments, line_start=True)}"
 
 
-def _paragraphs(changes: list[ParagraphChange]) -> list[str]:
-    """Paragraphs inside one block quote, bullets kept as a list."""
+def _paragraphs(changes: list[ParagraphChange | None]) -> list[str]:
+    """Paragraphs inside one block quote, bullets kept as a list; None (paragraphs left out) as an ellipsis."""
     lines: list[str] = []
     for i, change in enumerate(changes):
-        if i and not (change.style == "bullet" and changes[i - 1].style == "bullet"):
+        prev = changes[i - 1] if i else None
+        if i and not (change and prev and change.style == "bullet" and prev.style == "bullet"):
             lines.append(">")
-        lines.append(paragraph(change))
+        lines.append(paragraph(change) if change else "> …")
     return lines
 
 
@@ -101,6 +103,6 @@ def render(report: Report, color: bool = False) -> str:
     if d.changed:
         lines += ["", "#### Clauses changed"]
         for c in d.changed:
-            lines += ["", f"**{escape(c.new.clause.number)} {segments(heading_diff(c))}** ({code(c.id)})", ""]
-            lines += _paragraphs(body_diff(c))
+            lines += ["", f"**{segments(heading_diff(c))}** ({code(c.id)})", ""]
+            lines += _paragraphs(elided(body_diff(c)))
     return "\n".join(lines)

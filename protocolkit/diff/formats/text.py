@@ -6,6 +6,7 @@ from protocolkit.diff.facts import shown_value
 from protocolkit.diff.report import (
     Report,
     body_diff,
+    elided,
     fact_clauses,
     heading_diff,
     move_line,
@@ -82,7 +83,6 @@ def render(report: Report, color: bool = False) -> str:
     if d.changed:
         lines += ["", paint.style("bold", "Clauses changed")]
         for c in d.changed:
-            number = f"{c.new.clause.number} " if c.new.clause.number else ""
-            lines.append(f"  {number}{paint.segments(heading_diff(c))} {paint.clause_id(c.id)}")
-            lines += [paint.paragraph(p) for p in body_diff(c)]
+            lines.append(f"  {paint.segments(heading_diff(c))} {paint.clause_id(c.id)}")
+            lines += [paint.paragraph(p) if p else INDENT + "…" for p in elided(body_diff(c))]
     return "\n".join(lines)
