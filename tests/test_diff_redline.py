@@ -1,0 +1,196 @@
+"""The tracked-changes redline: accept-all gives the new text, reject-all the old, and LibreOffice opens it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import EXAMPLES, FIXTURES
+from protocolkit.document import Document
+from protocolkit.library import load_library
+from protocolkit.project import assemble_documents, load_partnership
+from protocolkit.read.docx import read_docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+OLD_DOCX = FIXTURES / "staffordshire-protocol.docx"
+NEW_DOCX = FIXTURES / "staffordshire-edited.docx"
+
+
+# -- a small accept/reject engine over document.xml ---------------------------------------
+
+
+def body_xml(docx: Path) -> etree._Element:
+    with zipfile.ZipFile(docx) as zf:
+        return etree.fromstring(zf.read("word/document.xml"))
+
+
+def resolve(root: etree._Element, accept: bool) -> list[str]:
+    """The body's paragraph texts once every change is accepted (or rejected), as Word would leave them."""
+    root = etree.fromstring(etree.tostring(root))
+    keep, drop = ("ins", "del") if accept else ("del", "ins")
+    for el in list(root.iter(W + drop)):
+        if el.getparent().tag != W + "rPr":
+            el.getparent().remove(el)
+    for el in list(root.iter(W + keep)):
+        parent = el.getparent()
+        if parent.tag == W + "rPr":
+            parent.remove(el)
+            continue
+        at = parent.index(el)
+        for child in list(el):
+            parent.insert(at, child)
+            at += 1
+        parent.remove(el)
+    for el in root.iter(W + "delText"):
+        el.tag = W + "t"
+    body = root.find(W + "body")
+    for p in list(body.iter(W + "p")):
+        mark = p.find(f"{W}pPr/{W}rPr/{W}{drop}")
+        if mark is None:
+            continue
+        # A paragraph mark taken away joins what is left of the paragraph to the next one.
+        following = p.getnext()
+        content = [c for c in p if c.tag != W + "pPr"]
+        if following is not None and following.tag == W + "p":
+            at = 1 if following.find(W + "pPr") is not None else 0
+            for child in content:
+                following.insert(at, child)
+                at += 1
+        p.getparent().remove(p)
+    texts = []
+    for p in body.iter(W + "p"):
+        texts.append("".join("\t" if el.tag == W + "tab" else (el.text or "") for el in p.iter(W + "t", W + "tab")))
+    return texts
+
+
+def text_of(el: etree._Element, tag: str = "t") -> str:
+    """The text of an element's runs, tabs included, from w:t (or w:delText)."""
+    return "".join("\t" if x.tag == W + "tab" else (x.text or "") for x in el.iter(W + tag, W + "tab"))
+
+
+def document_lines(doc: Document) -> list[str]:
+    """The paragraphs a document's text makes: title, subtitle, numbered headings, clause paragraphs."""
+    lines = [doc.title] + ([doc.metadata.subtitle] if doc.metadata.subtitle else [])
+    for section in doc.sections:
+        lines.append(f"{section.number}\t{section.title}" if section.number else section.title)
+        for clause in section.clauses:
+            if clause.number or clause.title:
+                lines.append(f"{clause.number}\t{clause.title}" if clause.number else clause.title)
+            lines += [p.text for p in clause.paragraphs]
+    return lines
+
+
+def write_redline(run, tmp_path: Path, old, new, name: str = "redline.docx") -> Path:
+    out = tmp_path / name
+    result = run("diff", old, new, "--redline", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+# -- the Staffordshire pair ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def staffordshire_docs() -> tuple[Document, Document]:
+    return read_docx(OLD_DOCX), read_docx(NEW_DOCX)
+
+
+def test_accept_all_gives_the_new_text_and_reject_all_the_old(run, tmp_path, staffordshire_docs):
+    old, new = staffordshire_docs
+    root = body_xml(write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX))
+    assert document_lines(old) != document_lines(new)
+    assert resolve(root, accept=True) == document_lines(new)
+    assert resolve(root, accept=False) == document_lines(old)
+
+
+def test_changes_are_marked_as_word_expects(run, tmp_path):
+    root = body_xml(write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX))
+    marks = list(root.iter(W + "ins", W + "del"))
+    ids = [m.get(W + "id") for m in marks]
+    assert marks and len(ids) == len(set(ids)), "every w:id is unique"
+    assert {m.get(W + "author") for m in marks} == {"protocolkit"}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m.get(W + "date")) for m in marks)
+    # Deleted text sits in w:delText, never in w:t, and inserted text never in w:delText.
+    for d in root.iter(W + "del"):
+        if d.getparent().tag != W + "rPr":
+            assert not list(d.iter(W + "t")) and list(d.iter(W + "delText"))
+    for i in root.iter(W + "ins"):
+        assert not list(i.iter(W + "delText"))
+    # The removed section's paragraphs are wholly deleted, marks included.
+    deleted = [p for p in root.iter(W + "p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    texts = [text_of(p, "delText") for p in deleted]
+    assert "11\tLocal Arrangements" in texts
+    assert any(t.startswith("The SSPo will have access to the school grounds") for t in texts)
+    added = [p for p in root.iter(W + "p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
+    assert "10\tComplaints and Concerns" in [text_of(p) for p in added]
+    # A reworded paragraph is tracked word by word, not as a whole paragraph.
+    pairs = [(text_of(d, "delText"), text_of(d.getnext())) for d in root.iter(W + "del")
+             if d.getnext() is not None and d.getnext().tag == W + "ins"]
+    assert ("mitigates", "reduces") in pairs
+
+
+def test_the_redline_uses_heading_styles_and_turns_tracking_on(run, tmp_path):
+    out = write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX)
+    from docx import Document as open_docx
+
+    document = open_docx(str(out))
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Body Text"} <= styles
+    with zipfile.ZipFile(out) as zf:
+        assert b"<w:trackRevisions/>" in zf.read("word/settings.xml")
+
+
+def test_the_redline_is_byte_identical_run_to_run(run, tmp_path):
+    first = write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX, "one.docx").read_bytes()
+    second = write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX, "two.docx").read_bytes()
+    assert first == second
+
+
+def test_a_redline_that_cannot_be_written_exits_2(run, tmp_path):
+    result = run("diff", OLD_DOCX, NEW_DOCX, "--redline", tmp_path / "no" / "such" / "folder" / "r.docx")
+    assert result.exit_code == 2
+    assert "cannot write the redline" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# -- partnership files: renumbering, moved and rewritten clauses --------------------------
+
+
+def test_partnership_redline_round_trips_with_renumbered_clauses(run, tmp_path):
+    text = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8")
+    old = tmp_path / "old.yaml"
+    old.write_text(text, encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new_text = text.replace("model: dedicated", "model: part-time").replace("days_per_week: 5", "days_per_week: 3")
+    new_text += ("clauses:\n  local:\n    - id: local.parking\n      title: Parking\n      section: purpose\n      order: 1\n"
+                 "      text: The officer parks in the staff car park and signs in at reception.\n")
+    new.write_text(new_text.replace("Dr Helen Carter", "Mr Tim Oakes"), encoding="utf-8")
+    root = body_xml(write_redline(run, tmp_path, old, new))
+    lib = load_library()
+    docs = {}
+    for name, path in (("old", old), ("new", new)):
+        loaded = load_partnership(path, lib)
+        docs[name] = assemble_documents(loaded, lib, ["protocol"])[0]["protocol"]
+    assert resolve(root, accept=True) == document_lines(docs["new"])
+    assert resolve(root, accept=False) == document_lines(docs["old"])
+    # The local clause went in first, so later clause numbers moved on: that is tracked as a number change.
+    deleted_numbers = {"".join(t.text for t in d.iter(W + "delText")) for d in root.iter(W + "del")}
+    assert "1.1" in deleted_numbers
+
+
+# -- LibreOffice ----------------------------------------------------------------------------
+
+
+@pytest.mark.office
+def test_libreoffice_opens_the_redline(run, tmp_path, soffice):
+    out = write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX)
+    profile = tmp_path / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    pdf = (tmp_path / "redline.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages >= 3, pages
