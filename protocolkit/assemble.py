@@ -105,7 +105,15 @@ def _officer_display(o: Officer) -> str:
 
 def _school_context(s: School) -> dict[str, Any]:
     d = s.model_dump()
-    d["legal_entity"] = s.trust or (f"the governing body of {s.name}" if s.type in ("maintained", "special", "pru") else s.name)
+    if s.trust:
+        d["legal_entity"] = s.trust
+    elif s.type == "pru":
+        # A pupil referral unit has a management committee, not a governing body.
+        d["legal_entity"] = f"the management committee of {s.name}"
+    elif s.type in ("maintained", "special"):
+        d["legal_entity"] = f"the governing body of {s.name}"
+    else:
+        d["legal_entity"] = s.name
     d["type_label"] = TYPE_LABELS[s.type]
     d["phase_label"] = PHASE_LABELS[s.phase]
     return d
