@@ -47,7 +47,10 @@ _STATE: dict[str, object] = {}
 
 
 def _init_worker(library_root: str, template: bytes, kinds: list[str]) -> None:
-    _STATE["library"] = load_library(Path(library_root))
+    lib = _STATE.get("library")
+    # A forked worker already holds the parent's library; a spawned one reads it afresh.
+    if not isinstance(lib, Library) or str(lib.root) != library_root:
+        _STATE["library"] = load_library(Path(library_root))
     _STATE["template"] = template
     _STATE["kinds"] = kinds
 

@@ -105,15 +105,28 @@ def _jinja() -> ImmutableSandboxedEnvironment:
 # -- the body -------------------------------------------------------------------------
 
 
+def styled_paragraph(anchor: DocxParagraph, text: str, style: str) -> DocxParagraph:
+    """A paragraph in the named template style, inserted before the anchor."""
+    # python-docx looks a style name up by scanning every style, per paragraph; a long
+    # document spends most of its time there, so each name is looked up once per document.
+    part = anchor.part
+    ids = part.__dict__.setdefault("_protocolkit_style_ids", {})
+    if style not in ids:
+        ids[style] = part.document.styles[style].style_id
+    para = anchor.insert_paragraph_before(text)
+    para._p.style = ids[style]
+    return para
+
+
 def add_heading(anchor: DocxParagraph, number: str, title: str, level: int) -> DocxParagraph:
     """A numbered section (level 1) or clause (level 2) heading, inserted before the anchor."""
     style = BODY_STYLES["section" if level == 1 else "clause"]
-    return anchor.insert_paragraph_before(f"{number}\t{title}" if number else title, style=style)
+    return styled_paragraph(anchor, f"{number}\t{title}" if number else title, style)
 
 
 def add_text(anchor: DocxParagraph, text: str, kind: str = "body") -> DocxParagraph:
     """A body paragraph or bullet item, inserted before the anchor."""
-    return anchor.insert_paragraph_before(text, style=BODY_STYLES[kind])
+    return styled_paragraph(anchor, text, BODY_STYLES[kind])
 
 
 def write_section(anchor: DocxParagraph, section: Section, new_page: bool = False) -> None:

@@ -1,0 +1,305 @@
+"""`protocolkit build` end to end: the shipped examples, hostile names, determinism, templates, errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docxtpl import DocxTemplate
+
+from conftest import CLAUSES, EXAMPLES
+from protocolkit.library import load_library
+from protocolkit.project import assemble_documents, load_partnership
+from protocolkit.render.docx import CONTEXT_NAMES, default_template, template_context
+from protocolkit.render.markdown import render_markdown
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+DOCS = ("protocol.docx", "data-sharing-agreement.docx")
+HOSTILE = "St Mary & St John's <C of E>"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def partnership_id(path: Path) -> str:
+    return re.search(r"^id:\s*(\S+)", path.read_text(encoding="utf-8"), re.M).group(1)
+
+
+def part_texts(path: Path, prefix: str) -> list[str]:
+    """The raw XML of every part whose name starts with prefix (word/header, word/footer, ...)."""
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if n.startswith(prefix)]
+
+
+def all_text(document) -> str:
+    """Every paragraph's text, body and tables, one a line."""
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines += [p.text for p in cell.paragraphs]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The shipped examples built once for the tests that only read the output."""
+    from typer.testing import CliRunner
+
+    from protocolkit.cli import app
+
+    out = tmp_path_factory.mktemp("built")
+    result = CliRunner().invoke(app, ["build", str(EXAMPLES), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_examples_exist():
+    assert EXAMPLE_FILES, "no shipped examples to build"
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_example_builds_both_documents(built, example):
+    folder = built / partnership_id(example)
+    for name in DOCS:
+        path = folder / name
+        assert path.is_file(), f"{path} was not written"
+        document = docx.Document(str(path))
+        text = all_text(document)
+        for xml in part_texts(path, "word/"):
+            visible = "".join(re.findall(r"<w:(?:t|instrText)[^>]*>([^<]*)<", xml))
+            assert "{{" not in visible and "{%" not in visible and "%}" not in visible, f"{name}: leftover tag"
+        headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert len(headings) >= 8, f"{name}: only {len(headings)} headings"
+        # Numbers come from the assembler, visible in the heading text itself.
+        assert re.match(r"^1\t", headings[0].text) and any(re.match(r"^\d+\.\d+\t", h.text) for h in headings)
+        marking = re.search(r"^marking:\s*(\S+)", example.read_text(encoding="utf-8"), re.M)
+        mark = marking.group(1) if marking else "OFFICIAL"
+        for part in ("word/header", "word/footer"):
+            assert any(f">{mark}<" in xml for xml in part_texts(path, part)), f"{name}: no marking in {part}"
+        footers = "".join(part_texts(path, "word/footer"))
+        assert re.search(r"<w:instrText[^>]*> PAGE <", footers) and re.search(r"<w:instrText[^>]*> NUMPAGES <", footers)
+        assert "Contents" in text and "Document control" in text
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_signature_table_names_every_signatory(built, example):
+    lib = load_library(CLAUSES)
+    loaded = load_partnership(example, lib)
+    docs, _ = assemble_documents(loaded, lib, ["protocol", "dsa"])
+    for kind, name in zip(("protocol", "dsa"), DOCS):
+        document = docx.Document(str(built / partnership_id(example) / name))
+        signature_tables = [t for t in document.tables if "Signature" in all_text_of(t)]
+        assert len(signature_tables) == 1
+        table_text = all_text_of(signature_tables[0])
+        signatories = docs[kind].metadata.signatories
+        assert len(signature_tables[0].rows) == len(signatories)
+        for s in signatories:
+            assert s.name in table_text and s.role in table_text and s.organisation in table_text
+        # Each signatory's block stays in one piece on the page.
+        for row in signature_tables[0].rows:
+            assert row._tr.find(f"{W}trPr/{W}cantSplit") is not None
+
+
+def all_text_of(table) -> str:
+    return "\n".join(p.text for row in table.rows for cell in row.cells for p in cell.paragraphs)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_properties_carry_title_author_and_fingerprint(built, example):
+    lib = load_library(CLAUSES)
+    docs, _ = assemble_documents(load_partnership(example, lib), lib, ["protocol", "dsa"])
+    for kind, name in zip(("protocol", "dsa"), DOCS):
+        path = built / partnership_id(example) / name
+        doc = docs[kind]
+        props = docx.Document(str(path)).core_properties
+        assert props.title == f"{doc.title}: {doc.metadata.subtitle}"
+        assert doc.metadata.subtitle in props.subject
+        assert props.author == doc.metadata.author
+        assert props.created.date() == doc.metadata.in_force
+        custom = part_texts(path, "docProps/custom.xml")[0]
+        assert f'name="Fingerprint"><vt:lpwstr>{doc.fingerprint()}</vt:lpwstr>' in custom
+        assert doc.fingerprint() in all_text(docx.Document(str(path)))
+
+
+def test_two_builds_are_byte_identical(run, tmp_path):
+    for out in ("a", "b"):
+        result = run("build", EXAMPLES, "--out", tmp_path / out)
+        assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.docx"))
+    assert len(files) == 2 * len(EXAMPLE_FILES)
+    for rel in files:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), f"{rel} differs"
+    # Files are moved into place whole: no temporary names left behind.
+    assert not [p for p in (tmp_path / "a").rglob("*") if p.name.startswith(".")]
+
+
+def hostile_copy(tmp_path: Path) -> Path:
+    source = EXAMPLES / "northgate-high.yaml"
+    text = source.read_text(encoding="utf-8").replace("$schema=../schemas/", "$schema=")
+    text, n = re.subn(r"^(    name: )Northgate High School$", r'\1"St Mary & St John' + "'" + r's <C of E>"', text,
+                      count=1, flags=re.M)
+    assert n == 1, "the example's school name line moved: update hostile_copy"
+    text = re.sub(r"^id: .*$", "id: st-marys", text, count=1, flags=re.M)
+    target = tmp_path / "st-marys.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_hostile_names_come_out_verbatim(run, tmp_path):
+    source = hostile_copy(tmp_path)
+    result = run("build", source, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for name in DOCS:
+        path = tmp_path / "out" / "st-marys" / name
+        document = docx.Document(str(path))
+        text = all_text(document)
+        assert HOSTILE in text, f"{name}: the school's name was altered"
+        assert HOSTILE in document.core_properties.title
+        footer = "".join(part_texts(path, "word/footer"))
+        assert "St Mary &amp; St John's &lt;C of E&gt;" in footer
+    lib = load_library(CLAUSES)
+    docs, _ = assemble_documents(load_partnership(source, lib), lib, ["protocol"])
+    md = render_markdown(docs["protocol"])
+    assert r"St Mary & St John's \<C of E\>" in md
+
+
+def test_template_variables_match_what_the_renderer_supplies():
+    used = DocxTemplate(str(default_template())).get_undeclared_template_variables()
+    assert used == set(CONTEXT_NAMES), f"template uses {sorted(used - CONTEXT_NAMES)}, never uses {sorted(CONTEXT_NAMES - used)}"
+    lib = load_library(CLAUSES)
+    docs, _ = assemble_documents(load_partnership(EXAMPLE_FILES[0], lib), lib, ["protocol"])
+    assert set(template_context(docs["protocol"])) == set(CONTEXT_NAMES)
+
+
+def test_shipped_template_is_what_the_script_generates():
+    from protocolkit.templates.make_templates import build_template
+
+    assert build_template() == default_template().read_bytes(), \
+        "protocolkit/templates/document.docx is stale: run python -m protocolkit.templates.make_templates"
+
+
+def test_doc_option_picks_one_document(run, tmp_path):
+    result = run("build", EXAMPLE_FILES[0], "--out", tmp_path, "--doc", "dsa")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / partnership_id(EXAMPLE_FILES[0])
+    assert sorted(p.name for p in folder.iterdir()) == ["data-sharing-agreement.docx"]
+
+
+def test_partnership_with_errors_is_not_built_and_others_are(run, tmp_path):
+    good = tmp_path / "in" / "good.yaml"
+    good.parent.mkdir()
+    shutil.copy(EXAMPLE_FILES[0], good)
+    bad_text = EXAMPLE_FILES[0].read_text(encoding="utf-8")
+    bad_text = re.sub(r"^id: .*$", "id: broken", bad_text, count=1, flags=re.M)
+    bad_text += "clauses:\n  include: [no.such-clause]\n"
+    (tmp_path / "in" / "broken.yaml").write_text(bad_text, encoding="utf-8")
+    result = run("build", tmp_path / "in", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    line = len(bad_text.splitlines())
+    assert re.search(rf"broken\.yaml:{line}:\d+: error unknown-clause ", result.stderr), result.stderr
+    assert not (tmp_path / "out" / "broken").exists()
+    assert (tmp_path / "out" / partnership_id(EXAMPLE_FILES[0]) / "protocol.docx").is_file()
+
+
+def test_two_partnerships_with_one_id_are_refused(run, tmp_path):
+    for name in ("one.yaml", "two.yaml"):
+        shutil.copy(EXAMPLE_FILES[0], tmp_path / name)
+    result = run("build", tmp_path / "one.yaml", tmp_path / "two.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert re.search(r"two\.yaml:\d+:\d+: error duplicate-id .*one\.yaml", result.stderr), result.stderr
+
+
+def test_jobs_give_the_same_files_as_one_process(run, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        text = re.sub(r"^id: .*$", f"id: copy-{i}", EXAMPLE_FILES[0].read_text(encoding="utf-8"), count=1, flags=re.M)
+        (inputs / f"copy-{i}.yaml").write_text(text, encoding="utf-8")
+    assert run("build", inputs, "--out", tmp_path / "serial").exit_code == 0
+    result = run("build", inputs, "--out", tmp_path / "parallel", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    for i in range(3):
+        for name in DOCS:
+            a = (tmp_path / "serial" / f"copy-{i}" / name).read_bytes()
+            assert a == (tmp_path / "parallel" / f"copy-{i}" / name).read_bytes()
+    assert result.stdout.count(".docx") == 6
+
+
+def test_restyled_template_is_used(run, tmp_path):
+    template = docx.Document(str(default_template()))
+    template.styles["Heading 1"].font.name = "Georgia"
+    restyled = tmp_path / "force.docx"
+    template.save(str(restyled))
+    result = run("build", EXAMPLE_FILES[0], "--out", tmp_path / "out", "--template", restyled)
+    assert result.exit_code == 0, result.output
+    styles = part_texts(tmp_path / "out" / partnership_id(EXAMPLE_FILES[0]) / "protocol.docx", "word/styles.xml")[0]
+    assert 'w:ascii="Georgia"' in styles
+
+
+@pytest.mark.parametrize("content, said", [
+    (b"not a word file", "not a Word .docx file"),
+    (None, "cannot read the template"),
+])
+def test_unreadable_template_exits_2_with_one_line(run, tmp_path, content, said):
+    template = tmp_path / "broken.docx"
+    if content is not None:
+        template.write_bytes(content)
+    result = run("build", EXAMPLE_FILES[0], "--out", tmp_path / "out", "--template", template)
+    assert result.exit_code == 2
+    assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_with_unknown_tag_is_refused(run, tmp_path):
+    template = docx.Document(str(default_template()))
+    template.add_paragraph("{{ school_motto }}")
+    bad = tmp_path / "motto.docx"
+    template.save(str(bad))
+    result = run("build", EXAMPLE_FILES[0], "--out", tmp_path / "out", "--template", bad)
+    assert result.exit_code == 2
+    assert "{{ school_motto }}" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_template_without_body_paragraph_is_refused(run, tmp_path):
+    template = docx.Document(str(default_template()))
+    for para in template.paragraphs:
+        if para.text.strip() == "{{ body }}":
+            para._p.getparent().remove(para._p)
+    bad = tmp_path / "nobody.docx"
+    template.save(str(bad))
+    result = run("build", EXAMPLE_FILES[0], "--out", tmp_path / "out", "--template", bad)
+    assert result.exit_code == 2 and "{{ body }}" in result.stderr
+
+
+def test_pdf_without_libreoffice_exits_2(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = run("build", EXAMPLE_FILES[0], "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 2
+    assert "LibreOffice" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_partnerships_found_exits_2(run, tmp_path):
+    (tmp_path / "notes.yaml").write_text("just: notes\n", encoding="utf-8")
+    result = run("build", tmp_path, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "no partnership files found" in result.stderr
+
+
+def test_markdown_writer_renders_the_tree():
+    lib = load_library(CLAUSES)
+    docs, _ = assemble_documents(load_partnership(EXAMPLE_FILES[0], lib), lib, ["protocol", "dsa"])
+    for doc in docs.values():
+        md = render_markdown(doc)
+        assert md.startswith(f"# {doc.title}\n")
+        for section in doc.sections:
+            assert f"\n## {section.number} {section.title}\n" in md.replace("\\", "")
+            for clause in section.clauses:
+                assert f"\n### {clause.number} {clause.title}\n" in md.replace("\\", "")
+                bullets = [p for p in clause.paragraphs if p.style == "bullet"]
+                for item in bullets:
+                    assert "\n- " + item.text.replace("\\", "")[:30] in md.replace("\\", "")
+        for s in doc.metadata.signatories:
+            assert s.name in md
+        assert doc.fingerprint() in md
