@@ -32,14 +32,14 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     texts: dict[str, str] = {}
     for item in inputs:
         if item.kind == "library":
-            lib = load_library(item.path)
+            lib = _library(item.path)
             if lib_root is not None and item.path.resolve() == Path(lib_root).resolve():
                 default_lib = lib
             findings += lib.findings
             findings += _run_rules(Subject("library", shown(item.path), lib, today, profile=active))
             texts.update({f.path: f.text for f in lib.files})
     needs_library = any(i.kind in ("partnership", "docx") for i in inputs)
-    lib = default_lib or (load_library(lib_root) if needs_library else Library(Path(".")))
+    lib = default_lib or (_library(lib_root) if needs_library else Library(Path(".")))
     texts.update({f.path: f.text for f in lib.files if f.path not in texts})
     for item in inputs:
         if item.kind == "partnership":
@@ -80,6 +80,26 @@ def check_docx(item: Input, lib: Library, today: date, profile=None, doc_kind: s
     for i, section in enumerate(doc.sections):
         _ORDER[(path, section.id)] = i
     return _run_rules(Subject("docx", path, lib, today, [doc], profile=profile))
+
+
+_LIBRARIES: dict[tuple, Library] = {}
+
+
+def _library(root: Path | None) -> Library:
+    """The library at `root`, read once per process while its files are unchanged (a watcher or a test run checks often)."""
+    from protocolkit.library import default_library_dir
+
+    folder = Path(root) if root else default_library_dir()
+    try:
+        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.y*ml")))
+    except OSError:
+        return load_library(root)
+    key = (str(folder.resolve()), Path.cwd(), stamp)
+    if key not in _LIBRARIES:
+        if len(_LIBRARIES) > 8:
+            _LIBRARIES.clear()
+        _LIBRARIES[key] = load_library(root)
+    return _LIBRARIES[key]
 
 
 def _run_rules(subject: Subject) -> list[Finding]:

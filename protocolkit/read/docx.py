@@ -229,7 +229,7 @@ def _style_level(block: _Block) -> int:
 
 
 def _tree(blocks: list[_Block], path: str) -> Document:
-    styled = sum(1 for b in blocks if _HEADING_STYLE.match(b.style)) >= 2
+    styled = any(_HEADING_STYLE.match(b.style) for b in blocks)
     title_lines: list[str] = []
     i = 0
     # The title: Title/Subtitle styles, or in a typed document its first paragraph when bold or large.
