@@ -26,6 +26,8 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -113,9 +115,29 @@ def styled_paragraph(anchor: DocxParagraph, text: str, style: str) -> DocxParagr
     ids = part.__dict__.setdefault("_protocolkit_style_ids", {})
     if style not in ids:
         ids[style] = part.document.styles[style].style_id
-    para = anchor.insert_paragraph_before(text)
+    para = anchor.insert_paragraph_before()
     para._p.style = ids[style]
+    add_run_text(para, text)
     return para
+
+
+def add_run_text(para: DocxParagraph, text: str) -> None:
+    """One run holding the text, tabs and line breaks as Word elements."""
+    # python-docx's run.text walks the text a character at a time; this builds the same XML directly.
+    run = OxmlElement("w:r")
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                run.append(OxmlElement("w:tab"))
+            if piece:
+                t = OxmlElement("w:t")
+                if piece != piece.strip():
+                    t.set(qn("xml:space"), "preserve")
+                t.text = piece
+                run.append(t)
+    para._p.append(run)
 
 
 def add_heading(anchor: DocxParagraph, number: str, title: str, level: int) -> DocxParagraph:
