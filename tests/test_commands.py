@@ -8,14 +8,14 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES
+from conftest import FIXTURES
 from protocolkit.cli import app
 from protocolkit.load import read_yaml
 from protocolkit.model import Partnership
 
 
 def _example_with(id_: str, in_force: str) -> str:
-    text = (EXAMPLES / "northgate-high.yaml").read_text()
+    text = (FIXTURES / "spine" / "partnership.yaml").read_text()
     text = re.sub(r"(?m)^id: .*$", f"id: {id_}", text)
     text = re.sub(r"(?m)^in_force: .*$", f"in_force: {in_force}", text)
     return re.sub(r"(?m)^review:\n(  .*\n)*", "", text)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLAUSES, EXAMPLES, ROOT
+from conftest import CLAUSES, EXAMPLES, FIXTURES, ROOT
 from protocolkit import condition
 from protocolkit.assemble import assemble, split_paragraphs
 from protocolkit.library import load_library
@@ -16,7 +16,7 @@ from protocolkit.load import parse_yaml, position, read_yaml, validate
 from protocolkit.model import Partnership
 from protocolkit.schema import schema_files
 
-EXAMPLE = EXAMPLES / "northgate-high.yaml"
+EXAMPLE = FIXTURES / "spine" / "partnership.yaml"
 
 
 def findings_json(result) -> list[dict]:
