@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from conftest import EXAMPLES, FIXTURES, ROOT
 
@@ -103,13 +105,22 @@ def test_html_report_is_one_self_contained_page(run):
 # -- partnership files --------------------------------------------------------------------
 
 
-def _edited_partnership(tmp_path: Path, name: str, replacements: list[tuple[str, str]], extra: str = "") -> Path:
+def _edited_partnership(tmp_path: Path, name: str, replacements: list[tuple[str, str]],
+                        local: dict | None = None) -> Path:
+    """The example partnership with words replaced and, if given, one local clause added."""
     text = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8")
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new)
     path = tmp_path / name
-    path.write_text(text + extra, encoding="utf-8")
+    if local is not None:
+        yaml = YAML(typ="rt")
+        data = yaml.load(text)
+        data.setdefault("clauses", {}).setdefault("local", []).append(local)
+        buf = io.StringIO()
+        yaml.dump(data, buf)
+        text = buf.getvalue()
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -159,9 +170,9 @@ def test_the_dsa_is_compared_when_asked(run, tmp_path):
 
 def test_html_escapes_what_a_local_clause_says(run, tmp_path):
     old = _edited_partnership(tmp_path, "old.yaml", [])
-    new = _edited_partnership(tmp_path, "new.yaml", [], extra=(
-        "clauses:\n  local:\n    - id: local.parking\n      title: Parking <b>\n      section: deployment\n"
-        "      text: The officer parks at the rear gate <script>alert(1)</script> & signs in.\n"))
+    new = _edited_partnership(tmp_path, "new.yaml", [], local={
+        "id": "local.parking", "title": "Parking <b>", "section": "deployment",
+        "text": "The officer parks at the rear gate <script>alert(1)</script> & signs in."})
     report = diff_json(run, old, new)
     assert report["added"] == ["local.parking"]
     page = run("diff", old, new, "--format", "html").stdout

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLES, FIXTURES
+from conftest import FIXTURES
 from protocolkit.document import Document
 from protocolkit.library import load_library
 from protocolkit.project import assemble_documents, load_partnership
 from protocolkit.read.docx import read_docx
+from test_diff import NEW_HEAD, PART_TIME, _edited_partnership
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLD_DOCX = FIXTURES / "staffordshire-protocol.docx"
@@ -161,14 +162,10 @@ def test_a_redline_that_cannot_be_written_exits_2(run, tmp_path):
 
 
 def test_partnership_redline_round_trips_with_renumbered_clauses(run, tmp_path):
-    text = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8")
-    old = tmp_path / "old.yaml"
-    old.write_text(text, encoding="utf-8")
-    new = tmp_path / "new.yaml"
-    new_text = text.replace("model: dedicated", "model: part-time").replace("days_per_week: 5", "days_per_week: 3")
-    new_text += ("clauses:\n  local:\n    - id: local.parking\n      title: Parking\n      section: purpose\n      order: 1\n"
-                 "      text: The officer parks in the staff car park and signs in at reception.\n")
-    new.write_text(new_text.replace("Dr Helen Carter", "Mr Tim Oakes"), encoding="utf-8")
+    old = _edited_partnership(tmp_path, "old.yaml", [])
+    new = _edited_partnership(tmp_path, "new.yaml", NEW_HEAD + PART_TIME, local={
+        "id": "local.parking", "title": "Parking", "section": "purpose", "order": 1,
+        "text": "The officer parks in the staff car park and signs in at reception."})
     root = body_xml(write_redline(run, tmp_path, old, new))
     lib = load_library()
     docs = {}

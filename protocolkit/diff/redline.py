@@ -18,7 +18,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from protocolkit.diff.tree import DocumentDiff, placed_clauses
+from protocolkit.diff.tree import DocumentDiff, kept_in_order, placed_clauses
 from protocolkit.diff.words import Segment, paragraph_diff, word_diff
 from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import InputError
@@ -54,14 +54,18 @@ class _Writer:
     """Appends tracked paragraphs to a python-docx document, numbering every change."""
 
     def __init__(self, document: Any, when: str):
-        from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
         self.document = document
         self.when = when
         self.next_id = 1
-        self._el = OxmlElement
+        body = document.element.body
+        # makeelement skips the XML parse OxmlElement does for every element: the redline makes thousands.
+        self._el = lambda tag: body.makeelement(qn(tag))
         self._qn = qn
+        # python-docx looks a style up by name in a linear scan; do it once per style, not per paragraph.
+        self._style_ids = {key: document.styles[name].style_id for key, name in STYLES.items()}
+        self._end = document.element.body.find(qn("w:sectPr"))
 
     def mark(self, tag: str) -> Any:
         el = self._el(f"w:{tag}")
@@ -85,8 +89,14 @@ class _Writer:
 
     def paragraph(self, style: str, segments: list[Segment], whole: str = "") -> Any:
         """One paragraph of runs; whole='+' or '-' tracks its paragraph mark too."""
-        para = self.document.add_paragraph(style=STYLES[style])
-        p = para._p
+        p = self._el("w:p")
+        ppr = self._el("w:pPr")
+        style_el = self._el("w:pStyle")
+        style_el.set(self._qn("w:val"), self._style_ids[style])
+        ppr.append(style_el)
+        if style in ("section", "clause"):
+            ppr.append(self._el("w:keepNext"))
+        p.append(ppr)
         for op, text in segments:
             if not text:
                 continue
@@ -96,13 +106,15 @@ class _Writer:
                 wrapper = self.mark("ins" if op == "+" else "del")
                 wrapper.append(self.run(text, deleted=op == "-"))
                 p.append(wrapper)
-        if style in ("section", "clause"):
-            para.paragraph_format.keep_with_next = True
         if whole:
             rpr = self._el("w:rPr")
             rpr.append(self.mark("ins" if whole == "+" else "del"))
-            p.get_or_add_pPr().append(rpr)
-        return para
+            ppr.append(rpr)
+        if self._end is not None:
+            self._end.addprevious(p)
+        else:
+            self.document.element.body.append(p)
+        return p
 
     # -- whole clauses and sections ---------------------------------------------------
 
@@ -128,6 +140,10 @@ class _Writer:
             # A clause read from a .docx may be untitled and unnumbered: then it has no heading to write.
             whole = "+" if not (old.number or old.title) else "-" if not (new.number or new.title) else ""
             self.paragraph("clause", _heading_diff(old.number, old.title, new.number, new.title), whole=whole)
+        if [(p.style, p.text) for p in old.paragraphs] == [(p.style, p.text) for p in new.paragraphs]:
+            for para in new.paragraphs:
+                self.paragraph(para.style, [("=", para.text)])
+            return
         for change in paragraph_diff(old.paragraphs, new.paragraphs):
             whole = {"added": "+", "removed": "-"}.get(change.kind, "")
             self.paragraph(change.style, change.segments, whole=whole)
@@ -193,10 +209,13 @@ def write_body(writer: _Writer, diff: DocumentDiff) -> None:
     old_sections = {s.id: s for s in old.sections}
     new_sections = {s.id: s for s in new.sections}
 
+    # A section that changed places is written twice, deleted where it was and inserted where it is.
+    in_order = kept_in_order([s.id for s in old.sections if s.id in new_sections],
+                             [s.id for s in new.sections if s.id in old_sections])
+
     def stays_section(o: Section | None, n: Section | None) -> Any:
-        if o is not None:
-            return o.id if o.id in new_sections else None
-        return n.id if n is not None and n.id in old_sections else None
+        sid = o.id if o is not None else n.id  # type: ignore[union-attr]
+        return sid if sid in in_order else None
 
     for op, key, section in _merged(old.sections, new.sections, stays_section):
         if op == "-":

@@ -119,8 +119,10 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     before, after = placed_clauses(old), placed_clauses(new)
     result.added = [p for key, p in after.items() if key not in before]
     result.removed = [p for key, p in before.items() if key not in after]
-    common = [key for key in before if key in after]
-    in_place = _kept_in_order(common, [key for key in after if key in before])
+    # Clauses that changed section are moved whatever their order; leaving them out of the order
+    # comparison keeps them from displacing a neighbour that did not move.
+    same = {key for key in before if key in after and before[key].section.id == after[key].section.id}
+    in_place = kept_in_order([key for key in before if key in same], [key for key in after if key in same])
     for key in (k for k in after if k in before):
         change = ClauseChange(key, before[key], after[key])
         if change.title_changed or change.text_changed:
@@ -130,7 +132,7 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     return result
 
 
-def _kept_in_order(old_order: list[str], new_order: list[str]) -> set[str]:
+def kept_in_order(old_order: list[str], new_order: list[str]) -> set[str]:
     """The largest set of ids whose relative order is the same in both lists (a longest increasing subsequence)."""
     position = {key: i for i, key in enumerate(new_order)}
     seq = [position[key] for key in old_order]
