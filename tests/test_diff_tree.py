@@ -146,3 +146,16 @@ def test_a_paragraph_diff_gives_back_both_bodies(before, after):
     new = [(c.style, after_text(c.segments)) for c in changes if c.kind != "removed"]
     assert old == [(p.style, p.text) for p in before]
     assert new == [(p.style, p.text) for p in after]
+
+
+def test_text_report_colours_only_when_asked():
+    from protocolkit.diff.formats import text
+    from protocolkit.diff.report import Report
+
+    new = build(BASE)
+    new.section("finance").clauses[0].paragraphs[0].text = "Text of f.a, reworded."
+    report = Report("old", "new", "protocol", diff_documents(build(BASE), new))
+    coloured = text.render(report, color=True)
+    plain = text.render(report, color=False)
+    assert "\x1b[32;4m, reworded\x1b[0m" in coloured and "[-" not in coloured
+    assert "\x1b[" not in plain and "{+, reworded+}" in plain
