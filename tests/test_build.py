@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -292,3 +293,37 @@ def test_markdown_writer_renders_the_tree(assembled):
         for s in doc.metadata.signatories:
             assert s.name in md
         assert doc.fingerprint() in md
+
+
+def test_pdf_conversion_is_one_soffice_run_for_all_files(run, tmp_path, monkeypatch):
+    # A stand-in soffice that logs each start and writes a PDF per input, as the real one does.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.log"
+    fake = bin_dir / "soffice"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import sys, pathlib\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "args = sys.argv[1:]\n"
+        "out = pathlib.Path(args[args.index('--outdir') + 1])\n"
+        "for a in args:\n"
+        "    if a.endswith('.docx'):\n"
+        "        (out / (pathlib.Path(a).stem + '.pdf')).write_bytes(b'%PDF-1.7 ' + a.encode())\n",
+        encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(2):
+        text = re.sub(r"^id: .*$", f"id: copy-{i}", EXAMPLE_FILES[0].read_text(encoding="utf-8"), count=1, flags=re.M)
+        (inputs / f"copy-{i}.yaml").write_text(text, encoding="utf-8")
+    result = run("build", inputs, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 0, result.output
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert len(calls) == 1 and calls[0].count(".docx") == 4 and "--headless" in calls[0]
+    for i in range(2):
+        for name in DOCS:
+            pdf = (tmp_path / "out" / f"copy-{i}" / name).with_suffix(".pdf")
+            assert pdf.read_bytes().startswith(b"%PDF"), f"{pdf} not moved into place"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["copy-0", "copy-1"]
