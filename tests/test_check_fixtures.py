@@ -80,7 +80,7 @@ def test_staffordshire(run):
 
 def test_dated_messages_name_the_replacement(run):
     _, found = check(run, STAFFS)
-    by_words = {re.search(r": \u201c([^\u201c]*?)\u201d is a dated", f["message"]).group(1): f["message"]
+    by_words = {re.search(r"[\u201d)]: \u201c(.*?)\u201d is a dated", f["message"]).group(1): f["message"]
                 for f in found if f["rule"] == "dated-reference"}
     assert "National Police Chiefs' Council" in by_words["ACPO"] and "since 2015" in by_words["ACPO"]
     assert "Equality Act 2010" in by_words["Race Relations (amendment) Act"]

@@ -41,13 +41,13 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     needs_library = any(i.kind in ("partnership", "docx") for i in inputs)
     lib = default_lib or (_library(lib_root) if needs_library else Library(Path(".")))
     texts.update({f.path: f.text for f in lib.files if f.path not in texts})
+    partnerships = [i for i in inputs if i.kind == "partnership"]
+    for found, path, text in _check_partnerships(partnerships, lib, today, active):
+        findings += found
+        if text is not None:
+            texts[path] = text
     for item in inputs:
-        if item.kind == "partnership":
-            found, text = check_partnership(item, lib, today, active)
-            findings += found
-            if text is not None:
-                texts[shown(item.path)] = text
-        elif item.kind == "docx":
+        if item.kind == "docx":
             findings += check_docx(item, lib, today, active, doc_kind)
         elif item.kind == "yaml":
             findings.append(Finding("not-protocolkit", "error",
@@ -69,6 +69,45 @@ def check_partnership(item: Input, lib: Library, today: date, profile=None) -> t
     findings += problems
     subject = Subject("partnership", loaded.path, lib, today, list(docs.values()), loaded.model, loaded.yaml, profile)
     return findings + _run_rules(subject), text
+
+
+# Below this many files one process is quicker than starting workers.
+PARALLEL_FROM = 24
+_WORKER: dict = {}
+
+
+def _check_partnerships(items: list[Input], lib: Library, today: date, profile) -> list[tuple[list[Finding], str, str | None]]:
+    """Each partnership's findings and text; many files are parsed in parallel (YAML parsing dominates)."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        return [_one(item, lib, today, profile) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    # fork hands the loaded library to the workers; elsewhere each worker reads it once
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    _WORKER.update(lib=lib, today=today, profile=profile, root=lib.root)
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(str(lib.root), today, profile)) as pool:
+        return list(pool.map(_one_in_worker, items, chunksize=chunk))
+
+
+def _init_worker(root: str, today: date, profile) -> None:
+    if "lib" not in _WORKER:
+        _WORKER.update(lib=_library(Path(root)), today=today, profile=profile)
+
+
+def _one_in_worker(item: Input) -> tuple[list[Finding], str, str | None]:
+    return _one(item, _WORKER["lib"], _WORKER["today"], _WORKER["profile"])
+
+
+def _one(item: Input, lib: Library, today: date, profile) -> tuple[list[Finding], str, str | None]:
+    found, text = check_partnership(item, lib, today, profile)
+    return found, shown(item.path), text
 
 
 def check_docx(item: Input, lib: Library, today: date, profile=None, doc_kind: str | None = None) -> list[Finding]:

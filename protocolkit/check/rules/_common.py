@@ -16,6 +16,17 @@ def compiled_register(lib: Library) -> list[tuple[DatedReference, list[re.Patter
     return [(d, [_compile(p) for p in d.patterns]) for d in lib.dated]
 
 
+def register_filter(lib: Library) -> re.Pattern[str] | None:
+    """One pattern that matches wherever any register entry might: most text is clean, and one search is cheap."""
+    patterns = tuple(p for d in lib.dated for p in d.patterns)
+    return _combined(patterns) if patterns else None
+
+
+@lru_cache(maxsize=16)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from protocolkit.check.rules._common import compiled_register, text_files
+from protocolkit.check.rules._common import compiled_register, register_filter, text_files
 from protocolkit.check.subject import Subject
 from protocolkit.check.text import doc_paragraphs, docx_finding, yaml_finding, yaml_texts
 from protocolkit.findings import Finding
@@ -32,7 +32,8 @@ def _message(matched: str, entry) -> str:
 
 def check(subject: Subject) -> Iterator[Finding]:
     register = compiled_register(subject.library)
-    if not register:
+    quick = register_filter(subject.library)
+    if not register or quick is None:
         return
     if subject.kind == "docx":
         yield from _docx(subject, register)
@@ -41,6 +42,8 @@ def check(subject: Subject) -> Iterator[Finding]:
     skip = ("history",) if subject.kind == "partnership" else ()
     for yfile in files:
         for t in yaml_texts(yfile, skip):
+            if not quick.search(t.value):
+                continue
             for entry, patterns in register:
                 for pattern in patterns:
                     for m in pattern.finditer(t.value):
@@ -48,10 +51,13 @@ def check(subject: Subject) -> Iterator[Finding]:
 
 
 def _docx(subject: Subject, register) -> Iterator[Finding]:
+    quick = register_filter(subject.library)
     for doc in subject.documents:
         found: dict[tuple[str, str, str], list[str]] = {}
         places = {}
         for section, clause, text in doc_paragraphs(doc):
+            if not quick.search(text):
+                continue
             for entry, patterns in register:
                 for pattern in patterns:
                     for m in pattern.finditer(text):
