@@ -80,9 +80,18 @@ def test_text_grouped_by_file_and_plain_when_piped(run, tmp_path):
     out = result.stdout
     assert "\x1b[" not in out
     lines = out.splitlines()
-    assert lines[0].endswith("a.yaml") and lines[1].lstrip().startswith(tuple("0123456789"))
-    assert any(l.endswith("b.yaml") for l in lines)
+    assert lines[0] == f"{files[0]} (1 error, 0 warnings, 0 info)"
+    assert lines[1].startswith(f"  {files[0]}:") and ": error placeholder " in lines[1]
+    assert lines[3] == f"{files[1]} (1 error, 0 warnings, 0 info)"
     assert lines[-1] == "2 errors, 0 warnings, 0 info in 2 files"
+
+
+def test_text_coloured_on_a_terminal():
+    from protocolkit.check.formats import text
+    from protocolkit.findings import Finding
+
+    out = text.render([Finding("placeholder", "error", "m", "a.yaml", 1, 2)], color=True)
+    assert "\x1b[31merror\x1b[0m" in out
 
 
 def test_github_escaped(run, tmp_path):

@@ -1,4 +1,7 @@
-"""Findings grouped by file, one a line with line:col, severity, rule and message; coloured on a terminal."""
+"""Findings grouped by file: a heading per file, then `path:line:col: severity rule message` lines that editors link.
+
+Coloured on a terminal, plain when piped (the command decides).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,15 @@ from itertools import groupby
 from protocolkit.findings import Finding
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
-_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _counted(counts: Counter, files: int | None = None) -> str:
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 and word != 'info' else ''}"
+
+    text = f"{n(counts['error'], 'error')}, {n(counts['warning'], 'warning')}, {n(counts['info'], 'info')}"
+    return text if files is None else f"{text} in {n(files, 'file')}"
 
 
 def render(findings: list[Finding], color: bool = False) -> str:
@@ -16,21 +27,14 @@ def render(findings: list[Finding], color: bool = False) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
     lines: list[str] = []
+    files = 0
     for path, group in groupby(findings, key=lambda f: f.path):
         items = list(group)
-        lines.append(paint(path or "(no file)", _BOLD))
-        width = max(len(_place(f)) for f in items)
+        files += 1
+        lines.append(f"{paint(path or '(no file)', _BOLD)} ({_counted(Counter(f.severity for f in items))})")
         for f in items:
-            sev = paint(f"{f.severity:7}", _COLORS[f.severity])
-            lines.append(f"  {paint(_place(f).ljust(width), _DIM)}  {sev}  {f.rule}  {f.message}")
+            lines.append(f"  {f.location()}: {paint(f.severity, _COLORS[f.severity])} {f.rule} {f.message}")
         lines.append("")
-    counts = Counter(f.severity for f in findings)
     if findings:
-        lines.append(f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
-                     f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, {counts['info']} info "
-                     f"in {len({f.path for f in findings})} file{'s' if len({f.path for f in findings}) != 1 else ''}")
+        lines.append(_counted(Counter(f.severity for f in findings), files))
     return "\n".join(lines)
-
-
-def _place(f: Finding) -> str:
-    return f"{f.line}:{f.column or 1}" if f.line is not None else "-"
