@@ -201,6 +201,8 @@ def _line_source(base: Source, lineno: int | None) -> Source:
 
 def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]:
     """Static problems in a clause's template: syntax, unknown variables, unknown attributes."""
+    if "{" not in text:
+        return []
     try:
         ast = _ENV.parse(text)
     except TemplateSyntaxError as exc:
@@ -230,6 +232,8 @@ def _compiled(text: str) -> Template:
 
 def render_text(text: str, context: dict[str, Any]) -> str:
     """Fill a clause's template; raises UndefinedError, SecurityError or TemplateSyntaxError."""
+    if "{" not in text:
+        return text
     return _compiled(text).render(context)
 
 

@@ -41,6 +41,20 @@ class Library:
     dated: list[DatedReference] = field(default_factory=list)
     files: list[YamlFile] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    _template_findings: list[Finding] | None = field(default=None, repr=False)
+
+    def template_findings(self) -> list[Finding]:
+        """Static problems in every clause's template (syntax, unknown variables); worked out on first use."""
+        from protocolkit.assemble import template_findings
+
+        if self._template_findings is None:
+            found: list[Finding] = []
+            for lc in self.clauses.values():
+                found += template_findings(lc.model.id, lc.model.text, lc.text_source)
+                for item in lc.model.items:
+                    found += template_findings(lc.model.id, item, lc.items_source)
+            self._template_findings = found
+        return self._template_findings
 
     def section_ids(self, kind: str) -> list[str]:
         spec = self.documents.get(kind)
@@ -129,8 +143,6 @@ def _collect_clauses(lib: Library, clause_file: ClauseFile, yfile: YamlFile) -> 
 
 def _cross_check(lib: Library) -> None:
     """Findings that need the whole library: sections, citations and replacements that do not exist."""
-    from protocolkit.assemble import template_findings
-
     sections = {kind: set(lib.section_ids(kind)) for kind in lib.documents}
     for lc in lib.clauses.values():
         c = lc.model
@@ -155,6 +167,3 @@ def _cross_check(lib: Library) -> None:
                 src, "unknown-clause", "error",
                 f"clause {c.id!r} is replaced by {c.replaced_by!r}, which does not exist", clause=c.id,
             ))
-        lib.findings += template_findings(c.id, c.text, lc.text_source)
-        for item in c.items:
-            lib.findings += template_findings(c.id, item, lc.items_source)

@@ -345,3 +345,40 @@ def test_every_shipped_yaml_names_its_schema():
             assert first.startswith("# yaml-language-server: $schema="), path
             target = (path.parent / first.split("=", 1)[1]).resolve()
             assert target.is_file(), f"{path} names {target}, which does not exist"
+
+
+def test_fast_loader_gives_the_round_trip_loaders_positions():
+    """libyaml's nodes and ruamel's pure-Python round-trip loader agree on every position."""
+    from ruamel.yaml import YAML
+
+    from protocolkit import load
+
+    assert load._CLoader is not None, "ruamel.yaml.clib is a dependency: the fast loader must be in use"
+
+    def walk(a, b, where):
+        assert type(a) is type(b) or (isinstance(a, str) and isinstance(b, str)), where
+        if isinstance(a, dict):
+            assert list(a) == list(b), where
+            for k in a:
+                assert list(a.lc.data[k]) == list(b.lc.data[k]), (where, k)
+                walk(a[k], b[k], f"{where}.{k}")
+        elif isinstance(a, list):
+            assert len(a) == len(b)
+            for i, (x, y) in enumerate(zip(a, b)):
+                assert list(a.lc.data[i]) == list(b.lc.data[i]), (where, i)
+                walk(x, y, f"{where}[{i}]")
+        else:
+            assert a == b, where
+
+    for path in [*sorted(EXAMPLES.glob("*.yaml")), *sorted(CLAUSES.glob("*.yaml"))]:
+        text = path.read_text()
+        walk(load.parse_yaml(text, str(path)).data, YAML(typ="rt").load(text), path.name)
+
+
+def test_duplicate_keys_are_syntax_errors_at_the_second_key():
+    from protocolkit.load import YamlProblem
+
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml("a: 1\nb: 2\na: 3\n", "d.yaml")
+    assert (info.value.finding.line, info.value.finding.column) == (3, 1)
+    assert "first at line 1" in info.value.finding.message

@@ -35,7 +35,7 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
             lib = _library(item.path)
             if lib_root is not None and item.path.resolve() == Path(lib_root).resolve():
                 default_lib = lib
-            findings += lib.findings
+            findings += lib.findings + lib.template_findings()
             findings += _run_rules(Subject("library", shown(item.path), lib, today, profile=active))
             texts.update({f.path: f.text for f in lib.files})
     needs_library = any(i.kind in ("partnership", "docx") for i in inputs)
