@@ -131,21 +131,26 @@ def _blocks(package: Any) -> Iterator[_Block]:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     body = package.element.body
+    styles: dict[str | None, tuple[str, bool]] = {}
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            block = _paragraph_block(DocxParagraph(child, package))
+            block = _paragraph_block(DocxParagraph(child, package), styles)
             if block.text:
                 yield block
         elif tag == "tbl":
             yield from _table_blocks(Table(child, package))
 
 
-def _paragraph_block(par: Any) -> _Block:
+def _paragraph_block(par: Any, styles: dict[str | None, tuple[str, bool]]) -> _Block:
     text = " ".join(par.text.split())
-    style = par.style.name if par.style is not None else ""
+    # python-docx finds a style by a linear scan of styles.xml; look each style id up once per document
+    style_id = par._p.style
+    if style_id not in styles:
+        st = par.style
+        styles[style_id] = (st.name if st is not None else "", bool(st is not None and st.font is not None and st.font.bold))
+    style, style_bold = styles[style_id]
     runs = [r for r in par.runs if r.text.strip()]
-    style_bold = bool(par.style is not None and par.style.font is not None and par.style.font.bold)
     bold = bool(runs) and all((r.bold if r.bold is not None else style_bold) for r in runs)
     sizes = [r.font.size.pt for r in runs if r.font.size is not None]
     ppr = par._p.pPr
