@@ -235,23 +235,24 @@ def _cell_width(cell, width) -> None:
 
 
 def _no_borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    # Word rejects table properties out of schema order, so this goes where the schema puts it.
+    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                           "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _fixed_layout(table, widths) -> None:
     """Fixed column widths that add up to the text width, so no table overflows the page."""
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
     widths = [Emu(int(w)) for w in widths]
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             _cell_width(cell, width)
