@@ -333,3 +333,32 @@ def test_pdf_conversion_is_one_soffice_run_for_all_files(run, tmp_path, monkeypa
             pdf = (tmp_path / "out" / f"copy-{i}" / name).with_suffix(".pdf")
             assert pdf.read_bytes().startswith(b"%PDF"), f"{pdf} not moved into place"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["copy-0", "copy-1"]
+
+
+# Word refuses a file whose property elements are out of the schema's order (LibreOffice does not
+# mind, so a PDF check would not notice). The sequences below are from ECMA-376 part 1, trimmed to
+# the elements python-docx and our template write.
+SCHEMA_ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
+            "spacing", "ind", "contextualSpacing", "jc", "outlineLvl", "rPr", "sectPr"],
+    "tcPr": ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "vAlign"],
+    "tblPr": ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "trPr": None,  # a choice group: any order, but each at most once
+}
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_properties_follow_the_schema_order(built, name):
+    from lxml import etree
+
+    path = built / partnership_id(EXAMPLE_FILES[0]) / name
+    with zipfile.ZipFile(path) as z:
+        for part in (n for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")):
+            root = etree.fromstring(z.read(part))
+            for tag, order in SCHEMA_ORDER.items():
+                for el in root.iter(f"{W}{tag}"):
+                    kids = [c.tag.replace(W, "") for c in el if isinstance(c.tag, str)]
+                    assert len(set(kids)) == len(kids), f"{part}: repeated child in {tag}: {kids}"
+                    if order is not None:
+                        known = [k for k in kids if k in order]
+                        assert known == sorted(known, key=order.index), f"{part}: {tag} out of order: {kids}"
