@@ -134,6 +134,26 @@ def diff(
 
 
 @app.command()
+def preview(
+    path: Path = typer.Argument(..., help="A partnership file or a .docx."),
+    doc: DocKindChoice = typer.Option(DocKindChoice.protocol, "--doc", help="Which document to show."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+) -> None:
+    """Print one document as markdown, for a terminal or a pull request."""
+    from protocolkit.preview import preview_markdown
+
+    try:
+        text, problems = preview_markdown(path, doc.value, library)
+    except InputError as exc:
+        fail(str(exc))
+    for f in problems:
+        typer.echo(f"{f.location()}: {f.severity} {f.rule} {f.message}", err=True)
+    if not text:
+        raise typer.Exit(1)
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
+@app.command()
 def schema(out: Path = typer.Option(..., "--out", help="Folder to write the JSON Schemas into.")) -> None:
     """Write the JSON Schemas of every YAML format."""
     from protocolkit.schema import write_schemas

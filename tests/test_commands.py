@@ -93,3 +93,21 @@ def test_init_makes_a_repository_that_checks_clean(tmp_path, run):
         os.chdir(cwd)
     assert check.exit_code == 0, check.stdout
     assert run("init", target).exit_code == 2
+
+
+def test_preview_prints_the_assembled_document_as_markdown(run):
+    example = FIXTURES.parent.parent / "examples" / "northgate-high.yaml"
+    result = run("preview", example)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Safer Schools Partnership Protocol\n")
+    assert "## 1 Purpose and parties" in result.stdout or "## 1. Purpose and parties" in result.stdout
+    dsa = run("preview", example, "--doc", "dsa")
+    assert dsa.exit_code == 0 and dsa.stdout.startswith("# Data-Sharing Agreement\n")
+
+
+def test_preview_of_a_broken_partnership_shows_findings_and_exits_1(tmp_path, run):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((FIXTURES / "spine" / "partnership.yaml").read_text() + "colour: blue\n")
+    result = run("preview", bad)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "unknown key 'colour'" in result.stderr

@@ -1,0 +1,29 @@
+"""`protocolkit preview`: one document of a partnership (or a .docx) as markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from protocolkit.findings import Finding, InputError
+from protocolkit.library import load_library
+from protocolkit.project import assemble_documents, load_partnership
+
+
+def preview_markdown(path: Path, kind: str, library: Path | None) -> tuple[str, list[Finding]]:
+    """The markdown of one document, or no text and the findings that stop it being assembled."""
+    from protocolkit.render.markdown import render_markdown
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if path.suffix.lower() == ".docx":
+        from protocolkit.read.docx import read_docx
+
+        return render_markdown(read_docx(path, kind)), []
+    lib = load_library(library)
+    loaded = load_partnership(path, lib)
+    if not loaded.ok:
+        return "", loaded.findings
+    docs, problems = assemble_documents(loaded, lib, [kind])
+    if any(f.severity == "error" for f in problems):
+        return "", problems
+    return render_markdown(docs[kind]), problems
