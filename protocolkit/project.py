@@ -20,7 +20,7 @@ from protocolkit.library import DOCUMENTS_FILE, Library, _shown, is_library_dir
 from protocolkit.load import YamlFile, YamlProblem, position, read_yaml, validate, value_source
 from protocolkit.model import Partnership
 
-InputKind = Literal["partnership", "library", "docx", "yaml"]
+InputKind = Literal["partnership", "library", "docx", "yaml", "other"]
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox"}
 
 
@@ -78,20 +78,32 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
             if lib is not None:
                 add_library(lib)
             else:
-                found.append(Input("partnership" if _sniff(path) != "library-part" else "yaml", path))
+                sniffed = _sniff(path)
+                found.append(Input({"partnership": "partnership", "library-part": "yaml"}.get(sniffed, "other"), path))
     return found
 
 
+PARTNERSHIP_KEYS = {"id", "schools", "deployment", "force", "officers", "signatories", "in_force"}
+
+
 def _sniff(path: Path) -> str:
-    """'partnership' for a mapping with an id, 'library-part' for a clause file out of its library, else 'other'."""
+    """'partnership', 'library-part' (a clause file away from its library), or 'other' (not ours: a CI file, say)."""
     try:
         head = path.read_text(encoding="utf-8-sig", errors="replace")[:20000]
     except OSError:
+        return "partnership"  # let the loader say why it cannot be read
+    first = head.split("\n", 1)[0]
+    if "$schema=" in first:
+        if "partnership.schema.json" in first:
+            return "partnership"
+        if any(f"{name}.schema.json" in first for name in ("clauses", "documents", "citations")):
+            return "library-part"
         return "other"
-    keys = {line.split(":", 1)[0] for line in head.splitlines() if line and not line[0].isspace() and ":" in line and not line.startswith("#")}
-    if "id" in keys and ({"schools", "deployment", "force", "version"} & keys):
+    keys = {line.split(":", 1)[0].strip() for line in head.splitlines()
+            if line and not line[0].isspace() and ":" in line and not line.startswith(("#", "-"))}
+    if keys & PARTNERSHIP_KEYS and not {"topic", "documents", "citations"} & keys:
         return "partnership"
-    if {"clauses", "documents", "citations"} & keys and "id" not in keys:
+    if {"clauses", "documents", "citations"} & keys:
         return "library-part"
     return "other"
 

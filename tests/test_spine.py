@@ -382,3 +382,18 @@ def test_duplicate_keys_are_syntax_errors_at_the_second_key():
         parse_yaml("a: 1\nb: 2\na: 3\n", "d.yaml")
     assert (info.value.finding.line, info.value.finding.column) == (3, 1)
     assert "first at line 1" in info.value.finding.message
+
+
+def test_yaml_that_is_not_ours_is_skipped_not_failed(tmp_path, run):
+    """pre-commit names every changed YAML file; a CI workflow must not fail the hook."""
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("name: ci\non: [push]\njobs:\n  a: {runs-on: x}\n")
+    broken = tmp_path / "typo.yaml"
+    broken.write_text("id: typo\nversion: '1'\nschool: []\n")
+    result = run("check", workflow, EXAMPLE, ROOT / "profiles" / "england.yaml", "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    assert {(f["rule"], f["severity"]) for f in findings_json(result)} == {("skipped-file", "info")}
+    # a file that looks like a partnership is still checked as one
+    result = run("check", broken, "--format", "json")
+    assert result.exit_code == 1
+    assert any("unknown key 'school'" in f["message"] for f in findings_json(result))

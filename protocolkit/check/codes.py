@@ -82,6 +82,12 @@ LOADER_CODES: dict[str, tuple[str, str, str]] = {
         partnership's facts) nor inside a clause library folder (one with documents.yaml).
         Passes:   examples/northgate-high.yaml
         Fails:    a clause file copied out of its library folder"""),
+    "skipped-file": ("File skipped: not a protocolkit file", "info", """
+        A YAML file named on the command line (as pre-commit names every changed file) that is
+        neither a partnership file nor part of a clause library, such as a CI workflow or a
+        profile, is skipped and said to be, so a hook can run over all YAML without failing.
+        Passes:   examples/northgate-high.yaml (checked)
+        Fails:    .github/workflows/ci.yml (skipped, info only)"""),
     "unused-suppression": ("Suppression comment silences nothing", "warning", """
         `# protocolkit: disable=RULE` silences findings of RULE on its line (or, standing alone,
         on the next line); add the reason after `--`. A suppression that silences nothing, or

@@ -49,6 +49,9 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     for item in inputs:
         if item.kind == "docx":
             findings += check_docx(item, lib, today, active, doc_kind)
+        elif item.kind == "other":
+            findings.append(Finding("skipped-file", "info",
+                                    "skipped: not a partnership file or part of a clause library", shown(item.path)))
         elif item.kind == "yaml":
             findings.append(Finding("not-protocolkit", "error",
                                     "this YAML file is neither a partnership file nor part of a clause library "
