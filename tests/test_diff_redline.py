@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from ruamel.yaml import YAML
 
-from conftest import FIXTURES
+from conftest import EXAMPLES, FIXTURES
 from protocolkit.document import Document
 from protocolkit.library import load_library
 from protocolkit.project import assemble_documents, load_partnership
@@ -18,6 +21,9 @@ from protocolkit.read.docx import read_docx
 from test_diff import NEW_HEAD, PART_TIME, _edited_partnership
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The template's styles for the document's own text: the cover's title and subtitle, headings, body and bullets.
+# The rest of the template (cover labels, tables, contents, signatures) is NEW's front matter, not compared text.
+TEXT_STYLES = {"Title", "Subtitle", "Heading1", "Heading2", "BodyText", "ListBullet"}
 OLD_DOCX = FIXTURES / "staffordshire-protocol.docx"
 NEW_DOCX = FIXTURES / "staffordshire-edited.docx"
 
@@ -31,7 +37,7 @@ def body_xml(docx: Path) -> etree._Element:
 
 
 def resolve(root: etree._Element, accept: bool) -> list[str]:
-    """The body's paragraph texts once every change is accepted (or rejected), as Word would leave them."""
+    """The document's own paragraphs (TEXT_STYLES) once every change is accepted (or rejected), as Word would leave them."""
     root = etree.fromstring(etree.tostring(root))
     keep, drop = ("ins", "del") if accept else ("del", "ins")
     for el in list(root.iter(W + drop)):
@@ -65,13 +71,16 @@ def resolve(root: etree._Element, accept: bool) -> list[str]:
         p.getparent().remove(p)
     texts = []
     for p in body.iter(W + "p"):
-        texts.append("".join("\t" if el.tag == W + "tab" else (el.text or "") for el in p.iter(W + "t", W + "tab")))
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(W + "val") in TEXT_STYLES:
+            texts.append(text_of(p))
     return texts
 
 
 def text_of(el: etree._Element, tag: str = "t") -> str:
-    """The text of an element's runs, tabs included, from w:t (or w:delText)."""
-    return "".join("\t" if x.tag == W + "tab" else (x.text or "") for x in el.iter(W + tag, W + "tab"))
+    """The text of an element's runs, tabs and line breaks included, from w:t (or w:delText)."""
+    marks = {W + "tab": "\t", W + "br": "\n"}
+    return "".join(marks.get(x.tag) or x.text or "" for x in el.iter(W + tag, W + "tab", W + "br"))
 
 
 def document_lines(doc: Document) -> list[str]:
@@ -179,6 +188,133 @@ def test_partnership_redline_round_trips_with_renumbered_clauses(run, tmp_path):
     assert "1.1" in deleted_numbers
 
 
+# -- the house style: the same template and writer as `protocolkit build` ------------------
+
+
+def _reviewed_partnerships(tmp_path: Path) -> tuple[Path, Path]:
+    """An example partnership and its next version: renamed, two clauses overridden and one excluded."""
+    yaml = YAML(typ="rt")
+    old = tmp_path / "old.yaml"
+    shutil.copy(EXAMPLES / "northgate-high.yaml", old)
+    data = yaml.load(old.read_text(encoding="utf-8"))
+    data["version"] = "1.1"
+    data["title"] = "Northgate High School and Sixth Form"
+    data["history"].append({"version": "1.1", "date": "2027-07-01", "author": "Sergeant Claire Novak",
+                            "summary": "Annual review"})
+    choices = data.setdefault("clauses", {})
+    choices.setdefault("exclude", []).append("deployment.continuity")
+    overrides = choices.setdefault("overrides", {})
+    overrides["deployment.uniform"] = {
+        "reason": "Plain clothes at parents' evenings.",
+        "text": "The {{ officer.term }} works in uniform, except at parents' evenings agreed in advance with "
+                "the SPOC, where plain clothes and a visible identity badge are worn."}
+    overrides["finance.facilities"] = {"reason": "The trust lends a laptop.", "title": "Facilities and equipment"}
+    new = tmp_path / "new.yaml"
+    with new.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    return old, new
+
+
+def _assembled(path: Path) -> Document:
+    lib = load_library()
+    return assemble_documents(load_partnership(path, lib), lib, ["protocol"])[0]["protocol"]
+
+
+def _parts(docx: Path, prefix: str) -> list[etree._Element]:
+    with zipfile.ZipFile(docx) as zf:
+        return [etree.fromstring(zf.read(n)) for n in sorted(zf.namelist()) if n.startswith(prefix)]
+
+
+def _paragraphs(root: etree._Element) -> list[tuple[str, str]]:
+    """(style id, text) of every paragraph, deleted text included."""
+    out = []
+    for p in root.iter(W + "p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        text = "".join({W + "tab": "\t", W + "br": "\n"}.get(x.tag) or x.text or ""
+                       for x in p.iter(W + "t", W + "delText", W + "tab", W + "br"))
+        out.append((style.get(W + "val") if style is not None else "", text))
+    return out
+
+
+def test_the_redline_wears_the_built_documents_house_style(run, tmp_path):
+    old, new = _reviewed_partnerships(tmp_path)
+    out = write_redline(run, tmp_path, old, new)
+    headers, footers = _parts(out, "word/header"), _parts(out, "word/footer")
+    assert headers and footers
+    # The protective marking heads and foots every page, and the footer numbers them 'Page X of Y'.
+    assert all("OFFICIAL" in text_of(h) for h in headers)
+    for footer in footers:
+        assert "OFFICIAL" in text_of(footer)
+        fields = "".join(t.text for t in footer.iter(W + "instrText")) + \
+            "".join(f.get(W + "instr") for f in footer.iter(W + "fldSimple"))
+        assert "PAGE" in fields.split() and "NUMPAGES" in fields.split()
+        assert "version 1.1" in text_of(footer)
+    paras = _paragraphs(body_xml(out))
+    styles = {style for style, _ in paras}
+    assert {"Title", "Subtitle", "Heading1", "Heading2", "BodyText", "ListBullet"} <= styles
+    texts = [text for _, text in paras]
+    # The cover and document control show NEW's metadata.
+    assert "Document control" in texts and "Contents" in texts
+    assert "1.1" in texts and "Annual review" in texts
+    # Headings are numbered as the build numbers them, and the changed ones are tracked there.
+    headings = [text for style, text in paras if style in ("Heading1", "Heading2")]
+    assert "3\tDeployment, premises and hours" in headings
+    root = body_xml(out)
+    deleted = [text_of(p, "delText") for p in root.iter(W + "p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    assert any(t.endswith("Continuity, absence and replacement") for t in deleted), "the excluded clause is struck"
+    inserted = {text_of(i) for i in root.iter(W + "ins")}
+    assert "equipment" in " ".join(inserted) and any("parents' evenings" in t for t in inserted)
+
+
+def test_partnership_redline_through_the_template_round_trips(run, tmp_path):
+    old, new = _reviewed_partnerships(tmp_path)
+    root = body_xml(write_redline(run, tmp_path, old, new))
+    old_doc, new_doc = _assembled(old), _assembled(new)
+    assert old_doc.metadata.subtitle != new_doc.metadata.subtitle
+    assert resolve(root, accept=True) == document_lines(new_doc)
+    assert resolve(root, accept=False) == document_lines(old_doc)
+    # The renamed partnership is tracked on the cover, word by word.
+    title = next(p for p in root.iter(W + "p") if p.find(f"{W}pPr/{W}pStyle").get(W + "val") == "Subtitle")
+    assert "and Sixth Form" in "".join(text_of(i) for i in title.iter(W + "ins"))
+
+
+def test_a_docx_with_little_metadata_leaves_unknown_fields_out(run, tmp_path, staffordshire_docs):
+    _, new = staffordshire_docs
+    assert not (new.metadata.version or new.metadata.in_force or new.metadata.marking or new.metadata.signatories)
+    out = write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX)
+    root = body_xml(out)
+    body = root.find(W + "body")
+    for table in body.iter(W + "tbl"):
+        rows = table.findall(W + "tr")
+        assert rows, "no table is left without rows"
+        for row in rows:
+            cells = row.findall(W + "tc")
+            if len(cells) == 2:
+                value = text_of(cells[1])
+                assert value.strip() and "()" not in value, text_of(cells[0])
+    texts = [text for _, text in _paragraphs(root)]
+    assert "Not yet reviewed" not in texts and "No earlier versions are recorded." not in texts
+    assert "Between" not in texts, "a cover label with no parties under it is left out"
+    assert "Signatures" not in texts, "no signature block without signatories"
+    assert new.title in texts and "Document control" in texts
+    for footer in _parts(out, "word/footer"):
+        line = text_of(footer)
+        assert "version" not in line and ": ," not in line and "Page" in line
+
+
+def test_changes_are_tracked_in_the_template_with_tracking_on(run, tmp_path):
+    old, new = _reviewed_partnerships(tmp_path)
+    out = write_redline(run, tmp_path, old, new)
+    with zipfile.ZipFile(out) as zf:
+        settings = etree.fromstring(zf.read("word/settings.xml"))
+    assert settings.find(W + "trackRevisions") is not None
+    marks = list(body_xml(out).iter(W + "ins", W + "del"))
+    ids = [m.get(W + "id") for m in marks]
+    assert marks and len(ids) == len(set(ids))
+    # The history's newest date is the date of every change.
+    assert {m.get(W + "date") for m in marks} == {"2027-07-01T00:00:00Z"}
+
+
 # -- LibreOffice ----------------------------------------------------------------------------
 
 
@@ -191,3 +327,13 @@ def test_libreoffice_opens_the_redline(run, tmp_path, soffice):
     pdf = (tmp_path / "redline.pdf").read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
     assert pages >= 3, pages
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("pdftotext is not installed, and CI=true requires it: apt-get install -y poppler-utils")
+        return
+    text = subprocess.run([pdftotext, str(tmp_path / "redline.pdf"), "-"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+    # LibreOffice prints tracked changes as marked: the deleted word and its replacement both show.
+    assert "mitigates" in text and "reduces" in text
+    assert "Local Arrangements" in text and "Complaints and Concerns" in text

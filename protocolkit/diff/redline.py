@@ -1,5 +1,12 @@
 """The redline: NEW written as a .docx with real Word tracked changes against OLD.
 
+It is rendered through the same template and writer as `protocolkit build` (cover,
+document control, contents, marking in the header and footer, 'Page X of Y', the
+template's heading and body styles), so a signatory reviews the document they know with
+the changes marked. The front matter shows NEW's metadata; what NEW does not record (a
+.docx written elsewhere rarely says its version or review dates) is left out rather than
+shown empty.
+
 Insertions and deletions are `w:ins` / `w:del` around runs (deleted text in `w:delText`),
 each with a unique `w:id`, the author "protocolkit" and one fixed date, so Word's and
 LibreOffice's "accept all" gives the new text and "reject all" the old. A paragraph that
@@ -10,13 +17,11 @@ tracked as well: clause numbers are typed text, and "reject all" must give the o
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from protocolkit.diff.tree import DocumentDiff, kept_in_order, placed_clauses
 from protocolkit.diff.words import Segment, paragraph_diff, word_diff
@@ -24,14 +29,15 @@ from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import InputError
 
 AUTHOR = "protocolkit"
-STYLES = {"title": "Title", "subtitle": "Subtitle", "section": "Heading 1", "clause": "Heading 2",
-          "body": "Body Text", "bullet": "List Bullet"}
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Used when neither version carries a date: a fixed one keeps the output byte-identical.
 FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # Elements of w:settings that come after w:trackRevisions in the schema's order.
 _SETTINGS_AFTER_TRACK = ("doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride",
                          "styleLockTheme", "styleLockQFSet", "defaultTabStop")
+# What a template field left blank leaves behind in "{{ partnership_title }} ({{ partnership_id }})".
+_EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
+# Past this many characters the footer's running line pushes 'Page X of Y' onto a second line.
+_RUNNING_LINE_CHARS = 90
 
 
 def revision_date(diff: DocumentDiff) -> str:
@@ -51,106 +57,134 @@ def revision_date(diff: DocumentDiff) -> str:
 
 
 class _Writer:
-    """Appends tracked paragraphs to a python-docx document, numbering every change."""
+    """Writes paragraphs before the template's body anchor with the build's own helpers, tracking every change."""
 
-    def __init__(self, document: Any, when: str):
+    def __init__(self, anchor: Any, when: str):
         from docx.oxml.ns import qn
 
-        self.document = document
+        self.anchor = anchor
         self.when = when
         self.next_id = 1
-        body = document.element.body
-        # makeelement skips the XML parse OxmlElement does for every element: the redline makes thousands.
-        self._el = lambda tag: body.makeelement(qn(tag))
         self._qn = qn
-        # python-docx looks a style up by name in a linear scan; do it once per style, not per paragraph.
-        self._style_ids = {key: document.styles[name].style_id for key, name in STYLES.items()}
-        self._end = document.element.body.find(qn("w:sectPr"))
+        self._make = anchor._p.makeelement
+        # The numbered body starts a page and so do the signatures, as in a built document.
+        self.page_break = True
+        self.keep_with_next = False
 
     def mark(self, tag: str) -> Any:
-        el = self._el(f"w:{tag}")
+        """A w:ins or w:del carrying the next id, the author and the date."""
+        el = self._make(self._qn(f"w:{tag}"))
         el.set(self._qn("w:id"), str(self.next_id))
         el.set(self._qn("w:author"), AUTHOR)
         el.set(self._qn("w:date"), self.when)
         self.next_id += 1
         return el
 
-    def run(self, text: str, deleted: bool = False) -> Any:
-        r = self._el("w:r")
-        for piece in re.split(r"(\t)", text):
-            if piece == "\t":
-                r.append(self._el("w:tab"))
-            elif piece:
-                t = self._el("w:delText" if deleted else "w:t")
-                t.set(self._qn("xml:space"), "preserve")
-                t.text = piece
-                r.append(t)
-        return r
+    def track_run(self, run: Any, op: str) -> None:
+        """Wrap a written run as inserted ('+') or deleted ('-'), its text then in w:delText."""
+        wrapper = self.mark("ins" if op == "+" else "del")
+        run.addprevious(wrapper)
+        wrapper.append(run)
+        if op == "-":
+            for t in run.iter(self._qn("w:t")):
+                t.tag = self._qn("w:delText")
 
-    def paragraph(self, style: str, segments: list[Segment], whole: str = "") -> Any:
-        """One paragraph of runs; whole='+' or '-' tracks its paragraph mark too."""
-        p = self._el("w:p")
-        ppr = self._el("w:pPr")
-        style_el = self._el("w:pStyle")
-        style_el.set(self._qn("w:val"), self._style_ids[style])
-        ppr.append(style_el)
-        if style in ("section", "clause"):
-            ppr.append(self._el("w:keepNext"))
-        p.append(ppr)
+    def track_runs(self, para: Any, op: str) -> None:
+        """Wrap each run of a written paragraph as inserted or deleted."""
+        for run in para._p.findall(self._qn("w:r")):
+            self.track_run(run, op)
+
+    def track_mark(self, para: Any, op: str) -> None:
+        """Track the paragraph mark, so accepting or rejecting removes the paragraph whole."""
+        rpr = self._make(self._qn("w:rPr"))
+        rpr.append(self.mark("ins" if op == "+" else "del"))
+        para._p.get_or_add_pPr().append(rpr)
+
+    def fill(self, para: Any, segments: list[Segment]) -> None:
+        """Append the segments' text as runs, each change tracked."""
+        from protocolkit.render.docx import add_run_text
+
         for op, text in segments:
             if not text:
                 continue
-            if op == "=":
-                p.append(self.run(text))
-            else:
-                wrapper = self.mark("ins" if op == "+" else "del")
-                wrapper.append(self.run(text, deleted=op == "-"))
-                p.append(wrapper)
-        if whole:
-            rpr = self._el("w:rPr")
-            rpr.append(self.mark("ins" if whole == "+" else "del"))
-            ppr.append(rpr)
-        if self._end is not None:
-            self._end.addprevious(p)
+            add_run_text(para, text)
+            if op != "=":
+                self.track_run(para._p[-1], op)
+
+    def _placed(self, para: Any, heading: bool) -> Any:
+        fmt = para.paragraph_format
+        if heading and self.page_break:
+            fmt.page_break_before = True
+            self.page_break = False
+        if self.keep_with_next:
+            # The signing words stay on the page with the signature table after them.
+            fmt.keep_with_next = True
+        return para
+
+    # -- paragraphs ------------------------------------------------------------------------
+
+    def whole(self, kind: str, text: str, op: str, number: str = "") -> None:
+        """A heading ('section', 'clause') or paragraph ('body', 'bullet') as the build writes it, added,
+        removed or ('=') unchanged."""
+        from protocolkit.render.docx import add_heading, add_text
+
+        heading = kind in ("section", "clause")
+        if heading:
+            para = add_heading(self.anchor, number, text, 1 if kind == "section" else 2)
         else:
-            self.document.element.body.append(p)
-        return p
+            para = add_text(self.anchor, text, kind)
+        self._placed(para, heading)
+        if op != "=":
+            self.track_runs(para, op)
+            self.track_mark(para, op)
 
-    # -- whole clauses and sections ---------------------------------------------------
+    def changed(self, kind: str, segments: list[Segment], whole: str = "") -> None:
+        """A paragraph whose text changed, tracked segment by segment; whole='+' or '-' tracks its mark too."""
+        from protocolkit.render.docx import BODY_STYLES, styled_paragraph
 
-    def heading(self, style: str, number: str, title: str, op: str) -> None:
-        self.paragraph(style, [(op, _heading_text(number, title))], whole="" if op == "=" else op)  # type: ignore[list-item]
+        para = styled_paragraph(self.anchor, "", BODY_STYLES[kind])
+        for run in para._p.findall(self._qn("w:r")):
+            para._p.remove(run)
+        self._placed(para, kind in ("section", "clause"))
+        self.fill(para, segments)
+        if whole:
+            self.track_mark(para, whole)
+
+    # -- whole clauses and sections ----------------------------------------------------
 
     def clause(self, clause: Clause, op: str) -> None:
-        """A clause wholly added ('+') or removed ('-')."""
+        """A clause wholly added ('+'), removed ('-') or unchanged ('=')."""
         if clause.number or clause.title:
-            self.heading("clause", clause.number, clause.title, op)
+            self.whole("clause", clause.title, op, clause.number)
         for para in clause.paragraphs:
-            self.paragraph(para.style, [(op, para.text)], whole=op)  # type: ignore[list-item]
+            self.whole(para.style, para.text, op)
 
     def section(self, section: Section, op: str) -> None:
         """A section wholly added or removed, with all its clauses."""
-        self.heading("section", section.number, section.title, op)
+        self.section_start(section)
+        self.whole("section", section.title, op, section.number)
         for clause in section.clauses:
             self.clause(clause, op)
 
+    def section_start(self, section: Section) -> None:
+        from protocolkit.render.docx import SIGNATURES_SECTION
+
+        self.keep_with_next = section.id == SIGNATURES_SECTION
+        self.page_break = self.page_break or self.keep_with_next
+
     def clause_changes(self, old: Clause, new: Clause) -> None:
         """A clause present in both, its heading and paragraphs tracked word by word."""
+        if (old.number, old.title) == (new.number, new.title) and \
+                [(p.style, p.text) for p in old.paragraphs] == [(p.style, p.text) for p in new.paragraphs]:
+            self.clause(new, "=")
+            return
         if old.number or old.title or new.number or new.title:
             # A clause read from a .docx may be untitled and unnumbered: then it has no heading to write.
             whole = "+" if not (old.number or old.title) else "-" if not (new.number or new.title) else ""
-            self.paragraph("clause", _heading_diff(old.number, old.title, new.number, new.title), whole=whole)
-        if [(p.style, p.text) for p in old.paragraphs] == [(p.style, p.text) for p in new.paragraphs]:
-            for para in new.paragraphs:
-                self.paragraph(para.style, [("=", para.text)])
-            return
+            self.changed("clause", _heading_diff(old.number, old.title, new.number, new.title), whole=whole)
         for change in paragraph_diff(old.paragraphs, new.paragraphs):
             whole = {"added": "+", "removed": "-"}.get(change.kind, "")
-            self.paragraph(change.style, change.segments, whole=whole)
-
-
-def _heading_text(number: str, title: str) -> str:
-    return f"{number}\t{title}" if number else title
+            self.changed(change.style, change.segments, whole=whole)
 
 
 def _heading_diff(old_number: str, old_title: str, new_number: str, new_title: str) -> list[Segment]:
@@ -193,15 +227,9 @@ def _merged(olds: list[Any], news: list[Any], stays: Any) -> list[tuple[str, Any
     return out
 
 
-def write_body(writer: _Writer, diff: DocumentDiff) -> None:
-    """Title, then every section and clause of both versions in reading order, with changes tracked."""
+def write_changes(writer: _Writer, diff: DocumentDiff) -> None:
+    """Every section and clause of both versions in reading order, with changes tracked."""
     old, new = diff.old, diff.new
-    writer.paragraph("title", word_diff(old.title, new.title) if old.title != new.title else [("=", new.title)])
-    old_sub, new_sub = old.metadata.subtitle, new.metadata.subtitle
-    if old_sub or new_sub:
-        whole = "+" if not old_sub else "-" if not new_sub else ""
-        writer.paragraph("subtitle", word_diff(old_sub, new_sub) if old_sub != new_sub else [("=", new_sub)], whole)
-
     before, after = placed_clauses(old), placed_clauses(new)
     old_key = {id(p.clause): key for key, p in before.items()}
     new_key = {id(p.clause): key for key, p in after.items()}
@@ -225,7 +253,12 @@ def write_body(writer: _Writer, diff: DocumentDiff) -> None:
             writer.section(section, "+")
             continue
         old_section = old_sections[key]
-        writer.paragraph("section", _heading_diff(old_section.number, old_section.title, section.number, section.title))
+        writer.section_start(section)
+        if (old_section.number, old_section.title) == (section.number, section.title):
+            writer.whole("section", section.title, "=", section.number)
+        else:
+            writer.changed("section", _heading_diff(old_section.number, old_section.title,
+                                                    section.number, section.title))
 
         def stays_clause(o: Clause | None, n: Clause | None, sid: str = section.id) -> Any:
             k = old_key[id(o)] if o is not None else new_key[id(n)]
@@ -243,11 +276,147 @@ def write_body(writer: _Writer, diff: DocumentDiff) -> None:
                 writer.clause_changes(before[ckey].clause, clause)
 
 
+# -- the front matter ---------------------------------------------------------------------
+
+
+def _text(el: Any) -> str:
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _styled(body: Any, document: Any, name: str, stop: Any) -> list[Any]:
+    """The body's top-level paragraphs in the named style, up to `stop`."""
+    from docx.oxml.ns import qn
+
+    style_id = document.styles[name].style_id
+    found = []
+    for el in body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if el is stop:
+            break
+        ps = el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if ps is not None and ps.get(qn("w:val")) == style_id:
+            found.append(el)
+    return found
+
+
+def _track_cover(writer: _Writer, document: Any, diff: DocumentDiff) -> None:
+    """The cover's title and subtitle with their changes tracked; a subtitle neither version has is left out."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    body = document.element.body
+    stop = writer.anchor._p
+    pairs = [("Title", diff.old.title, diff.new.title),
+             ("Subtitle", diff.old.metadata.subtitle, diff.new.metadata.subtitle)]
+    for style, old, new in pairs:
+        for p in _styled(body, document, style, stop)[:1]:
+            if not old and not new:
+                body.remove(p)
+                continue
+            if old == new:
+                continue
+            for run in p.findall(qn("w:r")):
+                p.remove(run)
+            para = DocxParagraph(p, writer.anchor._parent)
+            writer.fill(para, word_diff(old, new) if old and new else [("-", old), ("+", new)])
+            if not old or not new:
+                writer.track_mark(para, "+" if new else "-")
+
+
+def _omit_unknown(document: Any, anchor: Any, doc: Document) -> None:
+    """Leave out the front matter's fields NEW does not record, rather than show them empty."""
+    from docx.oxml.ns import qn
+
+    from protocolkit.render.docx import has_signature_section, template_context
+
+    meta = doc.metadata
+    # A document carrying no dates at all (a .docx written elsewhere) says nothing of its reviews or
+    # history: "Not yet reviewed" and "No earlier versions are recorded" would be claims it never made.
+    undated = meta.in_force is None and meta.last_reviewed is None and not meta.history
+    unknown = {"", template_context(doc)["last_reviewed"].strip()} if undated else {""}
+    body = document.element.body
+    if not meta.signatories:
+        # No one to sign: the signature heading, its sentence and an empty table would all be hollow.
+        for el in list(anchor._p.itersiblings()):
+            if el.tag != qn("w:sectPr"):
+                body.remove(el)
+        if not has_signature_section(doc):
+            entries = _styled(body, document, "Contents Entry", anchor._p)
+            if entries:
+                body.remove(entries[-1])
+    for tbl in list(body.iterchildren(qn("w:tbl"))):
+        rows = tbl.findall(qn("w:tr"))
+        for tr in rows:
+            cells = tr.findall(qn("w:tc"))
+            if len(cells) != 2:
+                continue
+            for t in cells[1].iter(qn("w:t")):
+                t.text = _EMPTY_BRACKETS.sub("", t.text or "")
+            if _text(cells[1]).strip() in unknown:
+                tbl.remove(tr)
+        if len(rows) == 1 and undated and len(rows[0].findall(qn("w:tc"))) > 2:
+            # The change-history table with its heading row only: drop its subheading and the note under it too.
+            for el in (tbl.getprevious(), tbl.getnext()):
+                if el is not None and el.tag == qn("w:p"):
+                    body.remove(el)
+            body.remove(tbl)
+        elif tbl.find(qn("w:tr")) is None:
+            body.remove(tbl)
+    # A cover label ("Between") with no parties after it labels nothing.
+    party_id = document.styles["Cover Party"].style_id
+    for p in _styled(body, document, "Cover Label", anchor._p):
+        nxt = p.getnext()
+        ps = nxt.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if nxt is not None else None
+        if ps is None or ps.get(qn("w:val")) != party_id:
+            body.remove(p)
+    _tidy_running_line(document, doc)
+
+
+def _tidy_running_line(document: Any, doc: Document) -> None:
+    """The footer's 'title: partnership, version N' without the parts NEW does not record, and short
+    enough to leave 'Page X of Y' on its line."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    meta = doc.metadata
+    full = f"{doc.title}: {meta.subtitle}, version {meta.version}"
+    version = f", version {meta.version}" if meta.version else ""
+    tidy = f"{doc.title}: {meta.subtitle}{version}" if meta.subtitle else f"{doc.title}{version}"
+    if len(tidy) > _RUNNING_LINE_CHARS:
+        tidy = f"{doc.title}{version}"
+    if tidy == full:
+        return
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            for t in rel.target_part.element.iter(qn("w:t")):
+                if t.text == full:
+                    t.text = tidy
+
+
+def _cover_note(writer: _Writer, document: Any, old_label: str, new_label: str) -> None:
+    """A line on the cover saying what was compared and what accepting or rejecting gives."""
+    from protocolkit.render.docx import styled_paragraph
+
+    body = document.element.body
+    stop = writer.anchor._p
+    after = (_styled(body, document, "Cover Party", stop) or _styled(body, document, "Subtitle", stop)
+             or _styled(body, document, "Title", stop))
+    label = styled_paragraph(writer.anchor, "Tracked changes", "Cover Label")
+    note = styled_paragraph(writer.anchor, f"From {old_label} to {new_label}: accepting every change gives "
+                                           f"{new_label}, rejecting every change gives {old_label}.", "Normal")
+    if after:
+        after[-1].addnext(note._p)
+        after[-1].addnext(label._p)
+
+
 def _enable_tracking(document: Any) -> None:
     """Turn on Track Changes in the file, so the signatories' own edits are tracked too."""
     from docx.oxml import OxmlElement
 
     settings = document.settings.element
+    if settings.find(OxmlElement("w:trackRevisions").tag) is not None:
+        return
     track = OxmlElement("w:trackRevisions")
     for child in settings:
         if child.tag.rsplit("}", 1)[-1] in _SETTINGS_AFTER_TRACK:
@@ -256,75 +425,36 @@ def _enable_tracking(document: Any) -> None:
     settings.append(track)
 
 
-def _page_footer(document: Any, header: str) -> None:
-    """A header naming the comparison and a 'Page X of Y' footer."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+def _redline_body(diff: DocumentDiff, old_label: str, new_label: str) -> Callable[[Any, Document], None]:
+    """The body writer render_docx calls: the tracked sections, and the front matter made fit for a redline."""
+    when = revision_date(diff)
 
-    section = document.sections[0]
-    section.header.paragraphs[0].text = header
-    footer = section.footer.paragraphs[0]
-    for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
-        if piece.isupper():
-            field = OxmlElement("w:fldSimple")
-            field.set(qn("w:instr"), f" {piece} ")
-            r = OxmlElement("w:r")
-            t = OxmlElement("w:t")
-            t.text = "1"
-            r.append(t)
-            field.append(r)
-            footer._p.append(field)
-        else:
-            footer.add_run(piece)
+    def body(anchor: Any, doc: Document) -> None:
+        document = anchor.part.document
+        writer = _Writer(anchor, when)
+        _omit_unknown(document, anchor, doc)
+        _track_cover(writer, document, diff)
+        _cover_note(writer, document, old_label, new_label)
+        write_changes(writer, diff)
+        _enable_tracking(document)
+        document.core_properties.content_status = "Tracked changes"
+
+    return body
 
 
 def redline_bytes(diff: DocumentDiff, old_label: str, new_label: str) -> bytes:
     """The redline .docx as bytes, identical for identical inputs."""
-    import docx
+    from protocolkit.render.docx import read_template, render_docx
 
-    when = revision_date(diff)
-    document = docx.Document()
-    body = document.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
-    writer = _Writer(document, when)
-    write_body(writer, diff)
-    _enable_tracking(document)
-    _page_footer(document, f"Tracked changes: {old_label} → {new_label}")
-    props = document.core_properties
-    stamp = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ")
-    props.title = f"{diff.new.title}: tracked changes"
-    props.subject = f"Changes from {old_label} to {new_label}"
-    props.author = props.last_modified_by = AUTHOR
-    props.comments = ""
-    props.keywords = ""
-    props.revision = 1
-    props.created = props.modified = props.last_printed = stamp
-    buf = io.BytesIO()
-    document.save(buf)
-    return _stable_zip(buf.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """The same package with fixed entry times and order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    ordered = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
+    return render_docx(diff.new, read_template(None), body=_redline_body(diff, old_label, new_label))
 
 
 def write_redline(diff: DocumentDiff, path: Path, old_label: str, new_label: str) -> None:
     """Write the redline to path; InputError (exit 2) when it cannot be written."""
+    from protocolkit.render.build import write_atomically
+
     data = redline_bytes(diff, old_label, new_label)
     try:
-        Path(path).write_bytes(data)
+        write_atomically(Path(path), data)
     except OSError as exc:
         raise InputError(f"{path}: cannot write the redline: {exc.strerror or exc}") from None
