@@ -23,10 +23,28 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph as DocxParagraph
+
 from protocolkit.diff.tree import DocumentDiff, kept_in_order, placed_clauses
 from protocolkit.diff.words import Segment, paragraph_diff, word_diff
 from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import InputError
+from protocolkit.render.build import write_atomically
+from protocolkit.render.docx import (
+    BODY_STYLES,
+    SIGNATURES_SECTION,
+    add_heading,
+    add_run_text,
+    add_text,
+    has_signature_section,
+    read_template,
+    render_docx,
+    styled_paragraph,
+    template_context,
+)
 
 AUTHOR = "protocolkit"
 # Used when neither version carries a date: a fixed one keeps the output byte-identical.
@@ -60,12 +78,9 @@ class _Writer:
     """Writes paragraphs before the template's body anchor with the build's own helpers, tracking every change."""
 
     def __init__(self, anchor: Any, when: str):
-        from docx.oxml.ns import qn
-
         self.anchor = anchor
         self.when = when
         self.next_id = 1
-        self._qn = qn
         self._make = anchor._p.makeelement
         # The numbered body starts a page and so do the signatures, as in a built document.
         self.page_break = True
@@ -73,10 +88,10 @@ class _Writer:
 
     def mark(self, tag: str) -> Any:
         """A w:ins or w:del carrying the next id, the author and the date."""
-        el = self._make(self._qn(f"w:{tag}"))
-        el.set(self._qn("w:id"), str(self.next_id))
-        el.set(self._qn("w:author"), AUTHOR)
-        el.set(self._qn("w:date"), self.when)
+        el = self._make(qn(f"w:{tag}"))
+        el.set(qn("w:id"), str(self.next_id))
+        el.set(qn("w:author"), AUTHOR)
+        el.set(qn("w:date"), self.when)
         self.next_id += 1
         return el
 
@@ -86,24 +101,22 @@ class _Writer:
         run.addprevious(wrapper)
         wrapper.append(run)
         if op == "-":
-            for t in run.iter(self._qn("w:t")):
-                t.tag = self._qn("w:delText")
+            for t in run.iter(qn("w:t")):
+                t.tag = qn("w:delText")
 
     def track_runs(self, para: Any, op: str) -> None:
         """Wrap each run of a written paragraph as inserted or deleted."""
-        for run in para._p.findall(self._qn("w:r")):
+        for run in para._p.findall(qn("w:r")):
             self.track_run(run, op)
 
     def track_mark(self, para: Any, op: str) -> None:
         """Track the paragraph mark, so accepting or rejecting removes the paragraph whole."""
-        rpr = self._make(self._qn("w:rPr"))
+        rpr = self._make(qn("w:rPr"))
         rpr.append(self.mark("ins" if op == "+" else "del"))
         para._p.get_or_add_pPr().append(rpr)
 
     def fill(self, para: Any, segments: list[Segment]) -> None:
         """Append the segments' text as runs, each change tracked."""
-        from protocolkit.render.docx import add_run_text
-
         for op, text in segments:
             if not text:
                 continue
@@ -126,8 +139,6 @@ class _Writer:
     def whole(self, kind: str, text: str, op: str, number: str = "") -> None:
         """A heading ('section', 'clause') or paragraph ('body', 'bullet') as the build writes it, added,
         removed or ('=') unchanged."""
-        from protocolkit.render.docx import add_heading, add_text
-
         heading = kind in ("section", "clause")
         if heading:
             para = add_heading(self.anchor, number, text, 1 if kind == "section" else 2)
@@ -140,10 +151,8 @@ class _Writer:
 
     def changed(self, kind: str, segments: list[Segment], whole: str = "") -> None:
         """A paragraph whose text changed, tracked segment by segment; whole='+' or '-' tracks its mark too."""
-        from protocolkit.render.docx import BODY_STYLES, styled_paragraph
-
         para = styled_paragraph(self.anchor, "", BODY_STYLES[kind])
-        for run in para._p.findall(self._qn("w:r")):
+        for run in para._p.findall(qn("w:r")):
             para._p.remove(run)
         self._placed(para, kind in ("section", "clause"))
         self.fill(para, segments)
@@ -167,8 +176,6 @@ class _Writer:
             self.clause(clause, op)
 
     def section_start(self, section: Section) -> None:
-        from protocolkit.render.docx import SIGNATURES_SECTION
-
         self.keep_with_next = section.id == SIGNATURES_SECTION
         self.page_break = self.page_break or self.keep_with_next
 
@@ -280,15 +287,11 @@ def write_changes(writer: _Writer, diff: DocumentDiff) -> None:
 
 
 def _text(el: Any) -> str:
-    from docx.oxml.ns import qn
-
     return "".join(t.text or "" for t in el.iter(qn("w:t")))
 
 
 def _styled(body: Any, document: Any, name: str, stop: Any) -> list[Any]:
     """The body's top-level paragraphs in the named style, up to `stop`."""
-    from docx.oxml.ns import qn
-
     style_id = document.styles[name].style_id
     found = []
     for el in body.iterchildren(qn("w:p"), qn("w:tbl")):
@@ -302,9 +305,6 @@ def _styled(body: Any, document: Any, name: str, stop: Any) -> list[Any]:
 
 def _track_cover(writer: _Writer, document: Any, diff: DocumentDiff) -> None:
     """The cover's title and subtitle with their changes tracked; a subtitle neither version has is left out."""
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph as DocxParagraph
-
     body = document.element.body
     stop = writer.anchor._p
     pairs = [("Title", diff.old.title, diff.new.title),
@@ -326,10 +326,6 @@ def _track_cover(writer: _Writer, document: Any, diff: DocumentDiff) -> None:
 
 def _omit_unknown(document: Any, anchor: Any, doc: Document) -> None:
     """Leave out the front matter's fields NEW does not record, rather than show them empty."""
-    from docx.oxml.ns import qn
-
-    from protocolkit.render.docx import has_signature_section, template_context
-
     meta = doc.metadata
     # A document carrying no dates at all (a .docx written elsewhere) says nothing of its reviews or
     # history: "Not yet reviewed" and "No earlier versions are recorded" would be claims it never made.
@@ -376,9 +372,6 @@ def _omit_unknown(document: Any, anchor: Any, doc: Document) -> None:
 def _tidy_running_line(document: Any, doc: Document) -> None:
     """The footer's 'title: partnership, version N' without the parts NEW does not record, and short
     enough to leave 'Page X of Y' on its line."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
-
     meta = doc.metadata
     full = f"{doc.title}: {meta.subtitle}, version {meta.version}"
     version = f", version {meta.version}" if meta.version else ""
@@ -396,8 +389,6 @@ def _tidy_running_line(document: Any, doc: Document) -> None:
 
 def _cover_note(writer: _Writer, document: Any, old_label: str, new_label: str) -> None:
     """A line on the cover saying what was compared and what accepting or rejecting gives."""
-    from protocolkit.render.docx import styled_paragraph
-
     body = document.element.body
     stop = writer.anchor._p
     after = (_styled(body, document, "Cover Party", stop) or _styled(body, document, "Subtitle", stop)
@@ -412,10 +403,8 @@ def _cover_note(writer: _Writer, document: Any, old_label: str, new_label: str) 
 
 def _enable_tracking(document: Any) -> None:
     """Turn on Track Changes in the file, so the signatories' own edits are tracked too."""
-    from docx.oxml import OxmlElement
-
     settings = document.settings.element
-    if settings.find(OxmlElement("w:trackRevisions").tag) is not None:
+    if settings.find(qn("w:trackRevisions")) is not None:
         return
     track = OxmlElement("w:trackRevisions")
     for child in settings:
@@ -444,15 +433,11 @@ def _redline_body(diff: DocumentDiff, old_label: str, new_label: str) -> Callabl
 
 def redline_bytes(diff: DocumentDiff, old_label: str, new_label: str) -> bytes:
     """The redline .docx as bytes, identical for identical inputs."""
-    from protocolkit.render.docx import read_template, render_docx
-
     return render_docx(diff.new, read_template(None), body=_redline_body(diff, old_label, new_label))
 
 
 def write_redline(diff: DocumentDiff, path: Path, old_label: str, new_label: str) -> None:
     """Write the redline to path; InputError (exit 2) when it cannot be written."""
-    from protocolkit.render.build import write_atomically
-
     data = redline_bytes(diff, old_label, new_label)
     try:
         write_atomically(Path(path), data)
