@@ -35,6 +35,7 @@ from protocolkit.findings import InputError
 from protocolkit.render.build import write_atomically
 from protocolkit.render.docx import (
     BODY_STYLES,
+    FIXED_DATE,
     SIGNATURES_SECTION,
     add_heading,
     add_run_text,
@@ -47,8 +48,8 @@ from protocolkit.render.docx import (
 )
 
 AUTHOR = "protocolkit"
-# Used when neither version carries a date: a fixed one keeps the output byte-identical.
-FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+# Used when neither version carries a date: the build's fixed date keeps the output byte-identical.
+FALLBACK_DATE = FIXED_DATE.replace(tzinfo=timezone.utc)
 # Elements of w:settings that come after w:trackRevisions in the schema's order.
 _SETTINGS_AFTER_TRACK = ("doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride",
                          "styleLockTheme", "styleLockQFSet", "defaultTabStop")
