@@ -72,7 +72,15 @@ def compare(before: Version, after: Version, library: Path | None, doc: str | No
         facts = fact_changes(before.loaded.model, after.loaded.model)
         attribute_clauses(facts, before.loaded.model, old_doc, get_library(), kind, result.changed_ids())
         report.facts = facts
-    elif before.is_docx != after.is_docx:
-        report.notes.append("One side is a .docx and the other a partnership file: their clause ids differ, so "
-                            "clauses show as removed and added. Build the partnership and compare the two .docx files.")
+    elif before.is_docx != after.is_docx and ids_differ(*((old_doc, new_doc) if before.is_docx else (new_doc, old_doc))):
+        report.notes.append("The .docx does not carry the clause library's ids (protocolkit did not build it, or they "
+                            "were lost), so its clause ids are derived from numbers and titles and its clauses show "
+                            "as removed and added. Build the partnership and compare the two .docx files.")
     return report
+
+
+def ids_differ(docx_doc: Document, assembled_doc: Document) -> bool:
+    """Whether a .docx's clauses mostly have ids other than the library's, as a document written elsewhere does."""
+    ids = {c.id for c in docx_doc.clauses()}
+    shared = ids & {c.id for c in assembled_doc.clauses()}
+    return bool(ids) and len(shared) * 2 < len(ids)

@@ -6,6 +6,10 @@ and by short paragraphs set wholly in bold. Section ids come from heading titles
 numbers) so that they stay put when an earlier section is removed; clause ids are the
 section id plus the clause's title, or its first words when it has none.
 
+A document protocolkit built carries the library's ids itself (see render/docx: a hidden bookmark
+on each heading and a custom XML part mapping bookmarks to ids); then the tree is read from the
+numbered body alone, with those ids, and the cover, document control and contents are left out.
+
 python-docx and lxml are imported only when a .docx is read, so commands on YAML start fast.
 """
 
@@ -58,10 +62,14 @@ def read_docx(path: Path | str, kind: str | None = None) -> Document:
     shown = str(path)
     package = _open(p, shown)
     blocks = list(_blocks(package))
-    doc = _tree(blocks, shown)
+    recorded = _recorded_ids(package)
+    doc = (_recorded_tree(package, recorded, shown) if recorded else None) or _tree(blocks, shown)
     header_text = _header_footer_text(package)
     doc.metadata = _metadata(package, doc, blocks, header_text)
-    doc.kind = kind or _kind_from_title(doc, blocks, shown)  # type: ignore[assignment]
+    if recorded:
+        _fill_recorded_facts(doc, recorded)
+    doc.kind = kind or (recorded.kind if recorded and recorded.kind in ("protocol", "dsa") else None) \
+        or _kind_from_title(doc, blocks, shown)  # type: ignore[assignment]
     return doc
 
 
@@ -298,6 +306,189 @@ def _tree(blocks: list[_Block], path: str) -> Document:
         title_lines += [empty.title] + [c.title for c in empty.clauses if c.title]
     doc.metadata.subtitle = " — ".join(title_lines[1:])
     return doc
+
+
+# -- documents protocolkit built: the ids it recorded ------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+# These mirror protocolkit.render.docx, which is not imported here: it pulls in docxtpl and jinja.
+_IDS_NAMESPACE = "urn:protocolkit:document-ids:1"
+_BODY_BOOKMARK = "_pk_body"
+_HEADING_LEVELS = {"heading 1": 1, "heading 2": 2}
+_BULLET_STYLE = "list bullet"
+
+
+class _Recorded:
+    """What a protocolkit build recorded: facts, and (level, id, number) by heading bookmark, in order."""
+
+    def __init__(self, facts: dict[str, str], entries: list[tuple[str, int, str, str]]):
+        self.facts = facts
+        self.kind = facts.get("kind", "")
+        self.by_bookmark = {name: (level, node_id, number) for name, level, node_id, number in entries}
+        self.entries = entries
+
+
+def _recorded_ids(package: Any) -> _Recorded | None:
+    """The ids part of a document protocolkit built, or None for any other document."""
+    from lxml import etree
+
+    for rel in package.part.rels.values():
+        if rel.is_external or rel.reltype != _RT_CUSTOM_XML:
+            continue
+        blob = rel.target_part.blob
+        if _IDS_NAMESPACE.encode() not in blob:
+            continue
+        try:
+            root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            return None  # a damaged part: read the document as if it were written elsewhere
+        ns = "{%s}" % _IDS_NAMESPACE
+        if root.tag != ns + "document":
+            continue
+        entries = [(el.get("bookmark", ""), 1 if el.tag == ns + "section" else 2, el.get("id", ""), el.get("number", ""))
+                   for el in root if el.tag in (ns + "section", ns + "clause") and el.get("id")]
+        return _Recorded(dict(root.attrib), entries) if entries else None
+    return None
+
+
+def _paragraph_bookmarks(p: Any) -> tuple[list[str], set[str]]:
+    """Names of the bookmarks starting in a paragraph, and ids of those ending in it."""
+    names = [b.get(_W + "name", "") for b in p.iter(_W + "bookmarkStart")]
+    ends = {b.get(_W + "id", "") for b in p.iter(_W + "bookmarkEnd")}
+    return names, ends
+
+
+_RUN_HOLDERS = {_W + "hyperlink", _W + "ins", _W + "smartTag", _W + "fldSimple"}
+
+
+def _paragraph_text(p: Any) -> str:
+    """A paragraph's text with tabs and line breaks, tracked insertions taken and deletions left out, as if accepted."""
+    # python-docx's Paragraph.text runs an XPath query per run; on every paragraph of the body a plain walk is faster.
+    out: list[str] = []
+    for child in p:
+        if child.tag == _W + "r":
+            runs: Any = (child,)
+        elif child.tag in _RUN_HOLDERS:
+            runs = child.iterchildren(_W + "r")
+        else:
+            continue
+        for run in runs:
+            for el in run:
+                tag = el.tag
+                if tag == _W + "t":
+                    out.append(el.text or "")
+                elif tag == _W + "tab":
+                    out.append("\t")
+                elif tag in (_W + "br", _W + "cr") and el.get(_W + "type") in (None, "textWrapping"):
+                    out.append("\n")
+                elif tag == _W + "noBreakHyphen":
+                    out.append("-")
+    return "".join(out)
+
+
+def _style_id(p: Any) -> str | None:
+    ppr = p.find(_W + "pPr")
+    ps = ppr.find(_W + "pStyle") if ppr is not None else None
+    return ps.get(_W + "val") if ps is not None else None
+
+
+def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | None:
+    """The tree of the numbered body with the recorded ids; None when the body's headings cannot be found."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style_names = {st.style_id: (st.name or "").lower() for st in package.styles}
+    default_style = package.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default = (default_style.name or "").lower() if default_style is not None else "normal"
+    unused = {(level, number): (level, node_id, number) for _, level, node_id, number in recorded.entries}
+    doc = Document(kind="protocol", title=recorded.facts.get("title", ""), source=Source(path))
+    doc.metadata.subtitle = recorded.facts.get("subtitle", "")
+    section: Section | None = None
+    clause: Clause | None = None
+    body_end: str | None = None
+    started = False
+    section_ids: set[str] = set()
+
+    for child in package.element.body.iterchildren():
+        tag = child.tag
+        if tag == _W + "tbl":
+            if started:
+                break  # the body writer writes no tables: the first one after the body is the signature table
+            continue
+        if tag != _W + "p":
+            if tag == _W + "bookmarkEnd" and started and child.get(_W + "id") == body_end:
+                break
+            continue
+        names, ends = _paragraph_bookmarks(child)
+        sid = _style_id(child)
+        style = style_names.get(sid, default) if sid else default
+        entry = next((recorded.by_bookmark[n] for n in names if n in recorded.by_bookmark), None)
+        level = _HEADING_LEVELS.get(style, 0)
+        text = _paragraph_text(child)
+        if entry is None and level:
+            # A heading whose bookmark was lost (say, retyped in Word): match it by its number.
+            number, _ = _split_number(" ".join(text.split()))
+            entry = unused.get((level, number))
+        if not started:
+            if entry is None and _BODY_BOOKMARK not in names:
+                continue
+            started = True
+            body_end = next((b.get(_W + "id") for b in child.iter(_W + "bookmarkStart")
+                             if b.get(_W + "name") == _BODY_BOOKMARK), None)
+        if entry is not None or level:
+            entry_level, node_id, number = entry if entry else (level, "", "")
+            unused.pop((entry_level, number), None)
+            number, title = _recorded_heading(text, number)
+            if entry_level == 1:
+                sid = node_id or _unique(_slug(title) if title else "untitled", section_ids)
+                section_ids.add(sid)
+                section = Section(sid, title, number=number, source=Source(path))
+                doc.sections.append(section)
+                clause = None
+            else:
+                if section is None:
+                    section = Section("opening", "", source=Source(path))
+                    doc.sections.append(section)
+                cid = node_id or _unique(f"{section.id}.{_slug(title) if title else 'text'}", {c.id for c in section.clauses})
+                clause = Clause(cid, title, number=number, source=Source(path))
+                section.clauses.append(clause)
+        elif text.strip() and section is not None:
+            if clause is None:
+                clause = Clause(_unique(f"{section.id}.text", {c.id for c in section.clauses}), "", source=Source(path))
+                section.clauses.append(clause)
+            clause.paragraphs.append(Paragraph(text, "bullet" if style.startswith(_BULLET_STYLE) else "body"))
+        if body_end is not None and body_end in ends:
+            break
+    return doc if doc.sections else None
+
+
+def _recorded_heading(text: str, number: str) -> tuple[str, str]:
+    """(number, title) of a heading the renderer wrote as number, tab, title."""
+    if number and text.startswith(number + "\t"):
+        return number, text[len(number) + 1:]
+    return _split_number(" ".join(text.split()))
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}-{n}", n + 1
+    return out
+
+
+def _fill_recorded_facts(doc: Document, recorded: _Recorded) -> None:
+    """Facts the visible text did not give, from what the build recorded."""
+    meta, facts = doc.metadata, recorded.facts
+    meta.partnership_id = meta.partnership_id or facts.get("partnership", "")
+    meta.version = meta.version or facts.get("version", "")
+    meta.marking = meta.marking or facts.get("marking", "")
+    meta.title = meta.title or facts.get("title", "")
+    for attr, key in (("in_force", "in-force"), ("review_due", "review-due")):
+        if getattr(meta, attr) is None and facts.get(key):
+            try:
+                setattr(meta, attr, date.fromisoformat(facts[key]))
+            except ValueError:
+                pass
 
 
 # -- facts: title, kind, marking, dates -------------------------------------------------

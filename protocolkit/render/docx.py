@@ -14,13 +14,14 @@ own body writer: `render_docx(doc, template, body=my_writer)`, where
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -57,6 +58,17 @@ BodyWriter = Callable[[DocxParagraph, Document], None]
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+# The library's ids of the sections and clauses, kept in the .docx so that read/docx gives a built
+# document back with the ids it was built from: a hidden bookmark on each heading (Word keeps a name
+# starting "_" out of its Bookmark dialog) and a custom XML part mapping each bookmark to its id.
+IDS_NAMESPACE = "urn:protocolkit:document-ids:1"
+BOOKMARK_PREFIX = "_pk"
+# The bookmark spanning the numbered body, from the first heading to the end of the last paragraph.
+BODY_BOOKMARK = "_pk_body"
+# One fixed item id: a document holds at most one protocolkit part, and builds stay byte-identical.
+_IDS_ITEM_ID = "{6B0F3C52-9E1A-4D47-8F2B-5A0C7D31E984}"
+_DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
 def long_date(d: date | None, missing: str = "") -> str:
@@ -151,9 +163,47 @@ def add_text(anchor: DocxParagraph, text: str, kind: str = "body") -> DocxParagr
     return styled_paragraph(anchor, text, BODY_STYLES[kind])
 
 
+def id_bookmark(node_id: str, level: int) -> str:
+    """The hidden bookmark name of a heading: Word allows 40 letters, digits and underscores, so ids are hashed."""
+    return f"{BOOKMARK_PREFIX}{level}_{hashlib.sha256(node_id.encode('utf-8')).hexdigest()[:20]}"
+
+
+def _add_bookmark(para: DocxParagraph, name: str, end: DocxParagraph | None = None) -> None:
+    """A bookmark from the start of `para` to the end of `end` (or of `para` itself)."""
+    part = para.part
+    ids = part.__dict__.get("_protocolkit_bookmark_ids")
+    if ids is None:
+        # Bookmark ids must be unique in the document: continue after any the template already holds.
+        taken = [int(b.get(qn("w:id"))) for b in part.element.iter(qn("w:bookmarkStart"))
+                 if (b.get(qn("w:id")) or "").isdigit()]
+        ids = part.__dict__["_protocolkit_bookmark_ids"] = [max(taken, default=-1) + 1]
+    number = str(ids[0])
+    ids[0] += 1
+    start = OxmlElement("w:bookmarkStart", {qn("w:id"): number, qn("w:name"): name})
+    finish = OxmlElement("w:bookmarkEnd", {qn("w:id"): number})
+    p = para._p
+    if p.pPr is not None:
+        p.pPr.addnext(start)
+    else:
+        p.insert(0, start)
+    (end or para)._p.append(finish)
+
+
+def mark_heading(heading: DocxParagraph, node_id: str, number: str, level: int) -> None:
+    """Record a section's (level 1) or clause's (level 2) id on its heading, invisibly, for read/docx."""
+    recorded = heading.part.__dict__.setdefault("_protocolkit_ids", [])
+    name = base = id_bookmark(node_id, level)
+    n = 2
+    while any(r[0] == name for r in recorded):  # a repeated id still gets a bookmark of its own
+        name, n = f"{base}_{n}", n + 1
+    _add_bookmark(heading, name)
+    recorded.append((name, level, node_id, number, heading))
+
+
 def write_section(anchor: DocxParagraph, section: Section, new_page: bool = False) -> None:
     """One numbered section with its clauses."""
     heading = add_heading(anchor, section.number, section.title, 1)
+    mark_heading(heading, section.id, section.number, 1)
     heading.paragraph_format.page_break_before = new_page or None
     keep = section.id == SIGNATURES_SECTION
     for clause in section.clauses:
@@ -166,6 +216,7 @@ def write_section(anchor: DocxParagraph, section: Section, new_page: bool = Fals
 def write_clause(anchor: DocxParagraph, clause: Clause) -> list[DocxParagraph]:
     """One numbered clause: its heading, then its paragraphs and bullets."""
     written = [add_heading(anchor, clause.number, clause.title, 2)]
+    mark_heading(written[0], clause.id, clause.number, 2)
     written += [add_text(anchor, p.text, p.style) for p in clause.paragraphs]
     return written
 
@@ -230,6 +281,47 @@ def _set_custom_properties(document, values: dict[str, str]) -> None:
             return
     part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, custom_properties_xml(values), package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]]) -> bytes:
+    """The custom XML part mapping each heading's bookmark to its id, with the facts read/docx cannot see."""
+    meta = doc.metadata
+    facts = {"kind": doc.kind, "title": doc.title, "subtitle": meta.subtitle, "partnership": meta.partnership_id,
+             "version": meta.version, "in-force": meta.in_force.isoformat() if meta.in_force else "",
+             "review-due": meta.review_due.isoformat() if meta.review_due else "", "marking": meta.marking}
+    attrs = "".join(f" {k}={quoteattr(v)}" for k, v in facts.items() if v)
+    rows = "".join(f"<{'section' if level == 1 else 'clause'} bookmark={quoteattr(name)} id={quoteattr(node_id)}"
+                   f" number={quoteattr(number)}/>" for name, level, node_id, number in recorded)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<document xmlns="{IDS_NAMESPACE}"{attrs}>{rows}</document>').encode("utf-8")
+
+
+def _ids_props_xml() -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            f'<ds:datastoreItem ds:itemID="{_IDS_ITEM_ID}" xmlns:ds="{_DS_NS}">'
+            f'<ds:schemaRefs><ds:schemaRef ds:uri="{IDS_NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>').encode("utf-8")
+
+
+def _record_ids(document, anchor: DocxParagraph, doc: Document) -> None:
+    """Bookmark the body and store the ids its headings were marked with (nothing when none were)."""
+    recorded = anchor.part.__dict__.pop("_protocolkit_ids", [])
+    last = anchor._p.getprevious()
+    if not recorded or last is None or last.tag != qn("w:p"):
+        return
+    _add_bookmark(recorded[0][4], BODY_BOOKMARK, end=DocxParagraph(last, anchor._parent))
+    blob = ids_xml(doc, [r[:4] for r in recorded])
+    part = document.part
+    for rel in part.rels.values():
+        if rel.reltype == RT.CUSTOM_XML and not rel.is_external and IDS_NAMESPACE.encode() in rel.target_part.blob:
+            # A template saved from a built document already holds the part: replace it, never add a second.
+            rel.target_part._blob = blob
+            return
+    package = part.package
+    item = Part(package.next_partname("/customXml/item%d.xml"), CT.XML, blob, package)
+    number = item.partname.idx
+    props = Part(PackURI(f"/customXml/itemProps{number}.xml"), CT.OFC_CUSTOM_XML_PROPERTIES, _ids_props_xml(), package)
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    part.relate_to(item, RT.CUSTOM_XML)
 
 
 def normalized_zip(data: bytes) -> bytes:
@@ -321,6 +413,7 @@ def render_docx(doc: Document, template: bytes, body: BodyWriter = write_body) -
     document = tpl.docx
     anchor = _body_anchor(document)
     body(anchor, doc)
+    _record_ids(document, anchor, doc)
     anchor._p.getparent().remove(anchor._p)
     _set_properties(document, doc)
     buf = io.BytesIO()
