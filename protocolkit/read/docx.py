@@ -407,7 +407,8 @@ def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | N
     clause: Clause | None = None
     body_end: str | None = None
     started = False
-    section_ids: set[str] = set()
+    # Ids given to headings added by hand must not take one a recorded section has further on.
+    section_ids = {node_id for _, level, node_id, _ in recorded.entries if level == 1}
 
     for child in package.element.body.iterchildren():
         tag = child.tag
@@ -420,8 +421,8 @@ def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | N
                 break
             continue
         names, ends = _paragraph_bookmarks(child)
-        sid = _style_id(child)
-        style = style_names.get(sid, default) if sid else default
+        style_id = _style_id(child)
+        style = style_names.get(style_id, default) if style_id else default
         entry = next((recorded.by_bookmark[n] for n in names if n in recorded.by_bookmark), None)
         level = _HEADING_LEVELS.get(style, 0)
         text = _paragraph_text(child)
@@ -435,7 +436,7 @@ def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | N
             started = True
             body_end = next((b.get(_W + "id") for b in child.iter(_W + "bookmarkStart")
                              if b.get(_W + "name") == _BODY_BOOKMARK), None)
-        if entry is not None or level:
+        if entry is not None or level and text.strip():
             entry_level, node_id, number = entry if entry else (level, "", "")
             unused.pop((entry_level, number), None)
             number, title = _recorded_heading(text, number)
