@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, Iterable, Iterator, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -227,6 +227,32 @@ def value_source(path: str, mapping: Any, key: str) -> Source:
         line += 1
         col = pos[1] + 3
     return Source(path, line, col)
+
+
+def string_values(node: Any, skip: tuple[str, ...] = (), loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, int, int]]:
+    """Every string value in file order, with its path and the 1-based line and column where its words start.
+
+    Top-level keys in `skip` are left out. A literal or folded block's words start on the line after its indicator.
+    """
+    if isinstance(node, CommentedMap):
+        entries = [(k, v) for k, v in node.items() if loc or k not in skip]
+    elif isinstance(node, CommentedSeq):
+        entries = list(enumerate(node))
+    else:
+        return
+    for key, value in entries:
+        here = loc + (key,)
+        if not isinstance(value, str):
+            yield from string_values(value, skip, here)
+            continue
+        pos = node.lc.data.get(key) if node.lc.data else None
+        if not pos:
+            continue
+        line, col = (pos[2], pos[3]) if isinstance(node, CommentedMap) else (pos[0], pos[1])
+        if isinstance(value, (LiteralScalarString, FoldedScalarString)):
+            yield here, value, line + 2, 1
+        else:
+            yield here, value, line + 1, col + 1
 
 
 def validate(doc: YamlFile, model: type[M], rule: str = "schema") -> tuple[M | None, list[Finding]]:

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import Finding, Severity
-from protocolkit.load import YamlFile
+from protocolkit.load import YamlFile, string_values
 
 
 @dataclass
@@ -62,35 +61,8 @@ def yaml_texts(yfile: YamlFile, skip: tuple[str, ...] = ()) -> Iterator[YamlText
             return str(node.get("id")) if isinstance(node, CommentedMap) else None
         return None
 
-    def walk(node: Any, loc: tuple[Any, ...]) -> Iterator[YamlText]:
-        if isinstance(node, CommentedMap):
-            for key, value in node.items():
-                if not loc and key in skip:
-                    continue
-                here = loc + (key,)
-                if isinstance(value, str):
-                    pos = node.lc.data.get(key)
-                    if pos:
-                        line, col = pos[2] + 1, pos[3] + 1
-                        if isinstance(value, (LiteralScalarString, FoldedScalarString)):
-                            line, col = line + 1, 1
-                        yield YamlText(yfile, value, line, col, here, clause_of(here))
-                else:
-                    yield from walk(value, here)
-        elif isinstance(node, CommentedSeq):
-            for i, value in enumerate(node):
-                here = loc + (i,)
-                if isinstance(value, str):
-                    pos = node.lc.data.get(i)
-                    if pos:
-                        line, col = pos[0] + 1, pos[1] + 1
-                        if isinstance(value, (LiteralScalarString, FoldedScalarString)):
-                            line, col = line + 1, 1
-                        yield YamlText(yfile, value, line, col, here, clause_of(here))
-                else:
-                    yield from walk(value, here)
-
-    yield from walk(data, ())
+    for loc, value, line, col in string_values(data, skip):
+        yield YamlText(yfile, value, line, col, loc, clause_of(loc))
 
 
 def yaml_finding(t: YamlText, rule: str, severity: Severity, message: str,
