@@ -110,3 +110,12 @@ def test_preview_of_a_broken_partnership_shows_findings_and_exits_1(tmp_path, ru
     result = run("preview", bad)
     assert result.exit_code == 1 and result.stdout == ""
     assert "unknown key 'colour'" in result.stderr
+
+
+def test_the_readme_partnership_example_checks_clean(tmp_path, run):
+    readme = (FIXTURES.parent.parent / "README.md").read_text()
+    block = readme.split("### A partnership file\n\n```yaml\n")[1].split("```")[0]
+    example = tmp_path / "readme.yaml"
+    example.write_text(block)
+    result = run("check", example)
+    assert result.exit_code == 0, result.stdout
