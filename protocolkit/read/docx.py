@@ -304,7 +304,8 @@ def _tree(blocks: list[_Block], path: str) -> Document:
     while len(doc.sections) > 1 and not any(c.paragraphs for c in doc.sections[0].clauses):
         empty = doc.sections.pop(0)
         title_lines += [empty.title] + [c.title for c in empty.clauses if c.title]
-    doc.metadata.subtitle = " — ".join(title_lines[1:])
+    # a title block often repeats a line as subtitle and as heading; say it once
+    doc.metadata.subtitle = " — ".join(dict.fromkeys(t for t in title_lines[1:] if t))
     return doc
 
 
