@@ -33,6 +33,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from protocolkit.assemble import long_date
 from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import InputError
 from protocolkit.resources import template_path
@@ -71,11 +72,6 @@ _IDS_ITEM_ID = "{6B0F3C52-9E1A-4D47-8F2B-5A0C7D31E984}"
 _DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-def long_date(d: date | None, missing: str = "") -> str:
-    """'1 September 2026', as agreements write dates."""
-    return f"{d.day} {d.strftime('%B %Y')}" if d else missing
-
-
 def template_context(doc: Document) -> dict[str, Any]:
     """Every value the template's tags may use, taken from the tree."""
     meta = doc.metadata
@@ -87,7 +83,7 @@ def template_context(doc: Document) -> dict[str, Any]:
         "version": meta.version,
         "in_force": long_date(meta.in_force),
         "review_due": long_date(meta.review_due),
-        "last_reviewed": long_date(meta.last_reviewed, "Not yet reviewed"),
+        "last_reviewed": long_date(meta.last_reviewed) or "Not yet reviewed",
         "review_cycle": f"{cycle} month{'s' if cycle != 1 else ''}" if cycle else "",
         "marking": meta.marking,
         "author": meta.author,

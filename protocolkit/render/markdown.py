@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from protocolkit.assemble import long_date
 from protocolkit.document import Document
-from protocolkit.render.docx import long_date
 
 # Characters CommonMark might read as markup anywhere in a line; a backslash keeps them literal.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
