@@ -80,14 +80,14 @@ def load_library(root: Path | str | None = None) -> Library:
     docs_path = root_path / DOCUMENTS_FILE
     if not docs_path.is_file():
         raise InputError(f"{root_path}: not a clause library: {DOCUMENTS_FILE} is missing")
-    docs, doc_file, found = load_model(docs_path, DocumentsFile, _shown(docs_path))
+    docs, doc_file, found = load_model(docs_path, DocumentsFile, shown(docs_path))
     lib.findings += found
     if docs:
         lib.documents = dict(docs.documents)
         lib.files.append(doc_file)
     cit_path = root_path / CITATIONS_FILE
     if cit_path.is_file():
-        cits, cit_file, found = load_model(cit_path, CitationsFile, _shown(cit_path))
+        cits, cit_file, found = load_model(cit_path, CitationsFile, shown(cit_path))
         lib.findings += found
         if cits:
             lib.files.append(cit_file)
@@ -96,7 +96,7 @@ def load_library(root: Path | str | None = None) -> Library:
     for path in sorted(root_path.glob("*.y*ml")):
         if path.name in (DOCUMENTS_FILE, CITATIONS_FILE):
             continue
-        clause_file, yfile, found = load_model(path, ClauseFile, _shown(path))
+        clause_file, yfile, found = load_model(path, ClauseFile, shown(path))
         lib.findings += found
         if clause_file and yfile:
             lib.files.append(yfile)
@@ -105,7 +105,7 @@ def load_library(root: Path | str | None = None) -> Library:
     return lib
 
 
-def _shown(path: Path) -> str:
+def shown(path: Path) -> str:
     """A path as the user should see it: relative to the working folder when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

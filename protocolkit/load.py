@@ -7,6 +7,7 @@ everything here speaks 1-based lines and columns, as editors do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TypeVar
@@ -192,21 +193,21 @@ def position(data: Any, loc: Iterable[Any], at_key: bool = False) -> tuple[int |
     node = data
     parts = list(loc)
     for i, part in enumerate(parts):
+        if _is_tag(part):
+            continue  # pydantic puts union branch names and validator tags into loc
         last = i == len(parts) - 1
         if isinstance(node, CommentedMap) and part in node:
             pos = node.lc.data.get(part)
             if pos:
-                line, col = (pos[0] + 1, pos[1] + 1) if (at_key and last) or _is_block(node[part]) else (pos[2] + 1, pos[3] + 1)
-                if isinstance(node[part], (CommentedMap, CommentedSeq)) and not last:
-                    line, col = pos[0] + 1, pos[1] + 1
+                # a nested mapping or list, or an unknown key, is placed at its key; a scalar at its value
+                at = (at_key and last) or _is_block(node[part])
+                line, col = (pos[0] + 1, pos[1] + 1) if at else (pos[2] + 1, pos[3] + 1)
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
             pos = node.lc.data.get(part)
             if pos:
                 line, col = pos[0] + 1, pos[1] + 1
             node = node[part]
-        elif isinstance(part, str) and not isinstance(node, (CommentedMap, CommentedSeq)):
-            continue  # pydantic adds union branch names and validator tags to loc
         else:
             break
     return line, col
@@ -284,8 +285,12 @@ def schema_finding(doc: YamlFile, err: dict, rule: str = "schema") -> Finding:
     return Finding(rule, "error", message, doc.path, line, col)
 
 
+_TAG = re.compile(r"^[a-z]+(?:-[a-z]+)*\[.*\]$")
+
+
 def _is_tag(part: Any) -> bool:
-    return isinstance(part, str) and ("[" in part or part.startswith(("function-", "literal")))
+    """Whether a loc part is pydantic's name for a validator or union branch, e.g. "function-after[...]"."""
+    return isinstance(part, str) and bool(_TAG.match(part))
 
 
 def load_model(path: Path | str, model: type[M], display: str | None = None) -> tuple[M | None, YamlFile | None, list[Finding]]:

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 from protocolkit.assemble import assemble
 from protocolkit.document import Document, Source
 from protocolkit.findings import Finding, InputError
-from protocolkit.library import DOCUMENTS_FILE, Library, _shown, is_library_dir
+from protocolkit.library import DOCUMENTS_FILE, Library, is_library_dir, shown
 from protocolkit.load import YamlFile, YamlProblem, position, read_yaml, validate, value_source
 from protocolkit.model import Partnership
 
@@ -28,11 +28,6 @@ SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "d
 class Input:
     kind: InputKind
     path: Path
-
-
-def shown(path: Path) -> str:
-    """A path as the user should see it."""
-    return _shown(path)
 
 
 def _library_root(path: Path) -> Path | None:
