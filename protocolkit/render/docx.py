@@ -123,8 +123,14 @@ def styled_paragraph(anchor: DocxParagraph, text: str, style: str) -> DocxParagr
     ids = part.__dict__.setdefault("_protocolkit_style_ids", {})
     if style not in ids:
         ids[style] = part.document.styles[style].style_id
-    para = anchor.insert_paragraph_before()
-    para._p.style = ids[style]
+    # Built whole rather than through python-docx's style setter, which searches the schema's
+    # order of pPr children for every paragraph.
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(OxmlElement("w:pStyle", {qn("w:val"): ids[style]}))
+    p.append(ppr)
+    anchor._p.addprevious(p)
+    para = DocxParagraph(p, anchor._parent)
     add_run_text(para, text)
     return para
 
