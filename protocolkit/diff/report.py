@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from protocolkit.diff.facts import FactChange
 from protocolkit.diff.tree import ClauseChange, DocumentDiff, Placed
-from protocolkit.diff.words import ParagraphChange, Segment, paragraph_diff, word_diff
+from protocolkit.diff.words import Op, ParagraphChange, Segment, paragraph_diff, word_diff
 from protocolkit.document import Section
 
 KIND_NAMES = {"protocol": "protocol", "dsa": "data-sharing agreement"}
@@ -100,6 +101,12 @@ def elided(changes: list[ParagraphChange]) -> list[ParagraphChange | None]:
 def body_diff(change: ClauseChange) -> list[ParagraphChange]:
     """The clause's paragraphs, aligned, with word-level changes."""
     return paragraph_diff(change.old.clause.paragraphs, change.new.clause.paragraphs)
+
+
+def whole_clause(p: Placed, op: Op) -> list[ParagraphChange]:
+    """An added ('+') or removed ('-') clause's paragraphs, each marked whole."""
+    kind: Literal["added", "removed"] = "added" if op == "+" else "removed"
+    return [ParagraphChange(kind, para.style, [(op, para.text)]) for para in p.clause.paragraphs]
 
 
 def move_line(change: ClauseChange) -> str:

@@ -14,6 +14,7 @@ from protocolkit.diff.report import (
     placed_heading,
     section_heading,
     summary,
+    whole_clause,
 )
 from protocolkit.diff.words import ParagraphChange, Segment
 
@@ -103,7 +104,7 @@ def render(report: Report, color: bool = False) -> str:
             parts.append(f"<h2>{name}</h2>")
             for p in placed:
                 parts += [f'<section class="clause {css}">', f"<h3>{escape(placed_heading(p))} {_key(p.clause.id)}</h3>"]
-                parts += _body([ParagraphChange(css, para.style, [(op, para.text)]) for para in p.clause.paragraphs])  # type: ignore[arg-type]
+                parts += _body(whole_clause(p, op))
                 parts.append("</section>")
     if d.moved:
         parts += ["<h2>Clauses moved</h2>", "<ul>"]

@@ -16,6 +16,7 @@ from protocolkit.diff.report import (
     placed_heading,
     section_heading,
     summary,
+    whole_clause,
 )
 from protocolkit.diff.words import ParagraphChange, Segment
 
@@ -95,8 +96,7 @@ def render(report: Report, color: bool = False) -> str:
             lines += ["", f"#### {name}"]
             for p in placed:
                 lines += ["", f"**{escape(placed_heading(p))}** ({code(p.clause.id)})", ""]
-                lines += _paragraphs([ParagraphChange("added" if op == "+" else "removed", para.style, [(op, para.text)])
-                                      for para in p.clause.paragraphs])
+                lines += _paragraphs(whole_clause(p, op))
     if d.moved:
         lines += ["", "#### Clauses moved", ""]
         lines += [f"- **{escape(c.new.clause.title)}** ({code(c.id)}): {escape(move_line(c))}" for c in d.moved]

@@ -13,6 +13,7 @@ from protocolkit.diff.report import (
     placed_heading,
     section_heading,
     summary,
+    whole_clause,
 )
 from protocolkit.diff.words import ParagraphChange, Segment
 
@@ -75,8 +76,7 @@ def render(report: Report, color: bool = False) -> str:
             lines += ["", paint.style("bold", name)]
             for p in placed:
                 lines.append(f"  {op} {placed_heading(p)} {paint.clause_id(p.clause.id)}")
-                lines += [paint.paragraph(ParagraphChange("added" if op == "+" else "removed", para.style,
-                                                          [(op, para.text)])) for para in p.clause.paragraphs]
+                lines += [paint.paragraph(change) for change in whole_clause(p, op)]
     if d.moved:
         lines += ["", paint.style("bold", "Clauses moved")]
         lines += [f"  > {c.new.clause.title} {paint.clause_id(c.id)}: {move_line(c)}" for c in d.moved]
