@@ -185,10 +185,8 @@ def status(
 
 
 def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = None, number: bool = False,
-         date: bool = False, allow_empty: bool = False) -> str:
+         iso_date: bool = False, allow_empty: bool = False) -> str:
     """One prompt, asked again until the answer fits."""
-    from datetime import date as _date
-
     label = f"{question} [{'/'.join(choices)}]" if choices else question
     while True:
         answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
@@ -198,7 +196,7 @@ def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = 
             typer.echo(f"  choose one of: {', '.join(choices)}", err=True)
         elif number and not _is_number(answer):
             typer.echo("  a number is needed, e.g. 1 or 2.5", err=True)
-        elif date and not _is_date(answer, _date):
+        elif iso_date and not _is_date(answer):
             typer.echo("  a date is needed as YYYY-MM-DD", err=True)
         else:
             return answer
@@ -211,9 +209,9 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _is_date(text: str, date_type) -> bool:
+def _is_date(text: str) -> bool:
     try:
-        date_type.fromisoformat(text)
+        date.fromisoformat(text)
         return True
     except ValueError:
         return False
@@ -222,12 +220,10 @@ def _is_date(text: str, date_type) -> bool:
 @app.command()
 def new(out: Optional[Path] = typer.Option(None, "--out", help="Write the partnership file here (default: print it).")) -> None:
     """Ask for the partnership's facts and write a valid partnership file."""
-    from datetime import date as _date
-
     from protocolkit.scaffold import partnership_from_answers, partnership_yaml, schema_reference
 
     try:
-        data = partnership_from_answers(_ask, _date.today())
+        data = partnership_from_answers(_ask, date.today())
         text = partnership_yaml(data, schema_reference(out))
     except InputError as exc:
         fail(str(exc))

@@ -66,7 +66,7 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
     supervisor_rank = ask("Supervisor's rank", default="Sergeant")
     inspector = ask("Who signs for the force (name)")
     inspector_role = ask("Their role", default="Neighbourhood Inspector")
-    in_force = ask("Date in force (YYYY-MM-DD)", default=today.isoformat(), date=True)
+    in_force = ask("Date in force (YYYY-MM-DD)", default=today.isoformat(), iso_date=True)
 
     data = CommentedMap()
     ids = [s["id"] for s in schools]
@@ -174,7 +174,7 @@ def init_repository(target: Path) -> list[Path]:
         dest = target / name
         shutil.copytree(data_dir(name), dest)
         written.append(dest)
-    example = next(iter(sorted(_examples_dir().glob("*.yaml"))), None)
+    example = next(iter(sorted(data_dir("examples").glob("*.yaml"))), None)
     (target / "partnerships").mkdir(parents=True, exist_ok=True)
     if example is not None:
         dest = target / "partnerships" / example.name
@@ -187,11 +187,3 @@ def init_repository(target: Path) -> list[Path]:
         dest.write_text(text, encoding="utf-8")
         written.append(dest)
     return written
-
-
-def _examples_dir() -> Path:
-    """The example partnerships: shipped in the wheel under _data/examples, or the checkout's examples/."""
-    try:
-        return data_dir("examples")
-    except FileNotFoundError:
-        return Path(__file__).resolve().parent / "_missing"
