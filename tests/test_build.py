@@ -285,6 +285,15 @@ def test_no_partnerships_found_exits_2(run, tmp_path):
     assert result.exit_code == 2 and "no partnership files found" in result.stderr
 
 
+@pytest.mark.parametrize("text, shown", [("# Not a heading", r"\# Not a heading"), ("- not a bullet", r"\- not a bullet"),
+                                         ("1. not a list", r"1\. not a list"), ("> not a quote", r"\> not a quote"),
+                                         ("a & b <c>", r"a & b \<c\>")])
+def test_markdown_escapes_what_would_read_as_markup(text, shown):
+    from protocolkit.render.markdown import escape
+
+    assert escape(text) == shown
+
+
 def test_markdown_writer_renders_the_tree(assembled):
     for doc in assembled[EXAMPLE_FILES[0]].values():
         md = render_markdown(doc)
