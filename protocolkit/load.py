@@ -82,7 +82,22 @@ def parse_yaml(text: str, path: str) -> YamlFile:
         raise YamlProblem(Finding("yaml-syntax", "error", f"YAML syntax: key {dup.key!r} appears twice in one mapping "
                                   f"(first at line {dup.first}): keep one", path, dup.line, dup.column)) from None
     _check_bounds(data, path)
+    _check_characters(data, path)
     return YamlFile(path, data, text)
+
+
+# What XML 1.0, and so a .docx, cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_characters(data: Any, path: str) -> None:
+    """Refuse a string no document could print (a YAML escape such as "\\x01" makes one)."""
+    for _, value, line, col in string_values(data):
+        bad = _NOT_XML.search(value)
+        if bad:
+            raise YamlProblem(Finding("yaml-syntax", "error",
+                                      f"control character U+{ord(bad.group()):04X} cannot go into a document: remove it",
+                                      path, line, col))
 
 
 try:  # libyaml through ruamel.yaml.clib: the same positions, twenty times faster than the pure-Python parser

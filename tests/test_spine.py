@@ -397,3 +397,16 @@ def test_yaml_that_is_not_ours_is_skipped_not_failed(tmp_path, run):
     result = run("check", broken, "--format", "json")
     assert result.exit_code == 1
     assert any("unknown key 'school'" in f["message"] for f in findings_json(result))
+
+
+def test_a_control_character_is_refused_at_its_place_not_in_the_writer(tmp_path, run):
+    bad = tmp_path / "ctl.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("name: Northgate High School", 'name: "Northgate\\x01 High School"'))
+    line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if "\\x01" in l)
+    result = run("check", bad, "--format", "json")
+    assert result.exit_code == 1
+    (f,) = findings_json(result)
+    assert (f["line"], f["rule"]) == (line, "yaml-syntax") and "U+0001" in f["message"]
+    built = run("build", bad, "--out", tmp_path / "out")
+    assert built.exit_code == 1 and "U+0001" in built.stderr
+    assert not (tmp_path / "out" / "northgate-high").exists()
