@@ -36,10 +36,10 @@ def escape(text: str, line_start: bool = False) -> str:
     return out.replace("\n", "<br>")
 
 
-def code(text: str) -> str:
-    """Inline code that survives backticks in the text."""
+def code(text: str, in_table: bool = False) -> str:
+    """Inline code that survives backticks; in a table cell a pipe is escaped, as GFM requires even in code."""
     fence = "``" if "`" in text else "`"
-    return f"{fence}{text.replace('|', '&#124;')}{fence}"
+    return f"{fence}{text.replace('|', chr(92) + '|') if in_table else text}{fence}"
 
 
 def segments(segs: list[Segment], line_start: bool = False) -> str:
@@ -81,7 +81,7 @@ def render(report: Report, color: bool = False) -> str:
         lines += ["", "#### Partnership facts changed", "", "| Fact | Before | After | Clauses rewritten |",
                   "| --- | --- | --- | --- |"]
         for fact in report.facts:
-            lines.append(f"| {code(fact.path)} | {escape(shown_value(fact.before))} | {escape(shown_value(fact.after))} "
+            lines.append(f"| {code(fact.path, in_table=True)} | {escape(shown_value(fact.before))} | {escape(shown_value(fact.after))} "
                          f"| {escape(fact_clauses(fact, report))} |")
     if d.title_changed:
         lines += ["", "#### Title", "", segments([("-", d.old.title), ("+", d.new.title)])]
