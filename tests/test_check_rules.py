@@ -160,6 +160,12 @@ def test_placeholder(run, tmp_path):
     assert (f["line"], f["column"]) == (line_of(text, "hours: TBC"), text.splitlines()[line_of(text, "hours: TBC") - 1].index("TBC") + 1)
 
 
+def test_each_placeholder_in_a_block_is_at_its_own_line(run, tmp_path):
+    text = with_local("It is paid for by TBC.\n        The officer's hours are TBC.")
+    [first, second] = of(findings(run, str(write(tmp_path, "bad.yaml", text)))[1], "placeholder")
+    assert (first["line"], second["line"]) == (line_of(text, "paid for by TBC"), line_of(text, "hours are TBC"))
+
+
 def test_placeholder_in_docx(run, tmp_path):
     d = Docx()
     d.add_paragraph("Safer Schools Partnership Protocol", style="Title")

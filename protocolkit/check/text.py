@@ -32,13 +32,16 @@ class YamlText:
         """1-based line and column of a match inside this value, found again in the file's own lines."""
         if match is None or pattern is None:
             return self.line, self.column
+        # the same words may occur more than once in a value: skip the occurrences before this one
+        skip = sum(1 for _ in pattern.finditer(self.value, 0, match.start()))
         lines = self.file.text.splitlines()
         span = self.value.count("\n") + len(self.value) // 30 + 2  # a folded block takes more lines than its value
         for n in range(self.line - 1, min(len(lines), self.line - 1 + span)):
             start = self.column - 1 if n == self.line - 1 else 0
-            m = pattern.search(lines[n], start)
-            if m:
-                return n + 1, m.start() + 1
+            for m in pattern.finditer(lines[n], start):
+                if not skip:
+                    return n + 1, m.start() + 1
+                skip -= 1
         return self.line, self.column
 
 
