@@ -40,12 +40,15 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
             texts.update({f.path: f.text for f in lib.files})
     needs_library = any(i.kind in ("partnership", "docx") for i in inputs)
     lib = default_lib or (_library(lib_root) if needs_library else Library(Path(".")))
+    checked = set(texts)
+    # the library's comments silence what assembling it reports, but only a checked library's can go unused
     texts.update({f.path: f.text for f in lib.files if f.path not in texts})
     partnerships = [i for i in inputs if i.kind == "partnership"]
     for found, path, text in _check_partnerships(partnerships, lib, today, active):
         findings += found
         if text is not None:
             texts[path] = text
+            checked.add(path)
     for item in inputs:
         if item.kind == "docx":
             findings += check_docx(item, lib, today, active, doc_kind)
@@ -56,7 +59,7 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
             findings.append(Finding("not-protocolkit", "error",
                                     "this YAML file is neither a partnership file nor part of a clause library "
                                     "(a library folder has documents.yaml)", shown(item.path), 1, 1))
-    findings = apply_suppressions(_unique(findings), texts)
+    findings = apply_suppressions(_unique(findings), texts, checked)
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, _ORDER.get((f.path, f.section), -1),
                                            f.rule, f.message))
 

@@ -41,8 +41,8 @@ def suppressions(path: str, text: str) -> list[Suppression]:
     return out
 
 
-def apply_suppressions(findings: list[Finding], texts: dict[str, str]) -> list[Finding]:
-    """The findings left once suppressions are applied, plus one finding for each suppression left unused."""
+def apply_suppressions(findings: list[Finding], texts: dict[str, str], checked: set[str]) -> list[Finding]:
+    """The findings left once suppressions are applied, plus one finding for each suppression left unused in a checked file."""
     from protocolkit.check.codes import all_codes
 
     by_path: dict[str, list[Suppression]] = {}
@@ -63,7 +63,9 @@ def apply_suppressions(findings: list[Finding], texts: dict[str, str]) -> list[F
         if not silenced:
             kept.append(f)
     known = all_codes()
-    for sups in by_path.values():
+    for path, sups in by_path.items():
+        if path not in checked:
+            continue  # its rules did not run, so its suppressions had nothing to silence
         for s in sups:
             for rule in s.rules:
                 if rule not in known:
