@@ -261,10 +261,7 @@ def _tree(blocks: list[_Block], path: str) -> Document:
     section_ids: set[str] = set()
 
     def new_section(number: str, title: str) -> Section:
-        base = _slug(title) if title else "opening"
-        sid, n = base, 2
-        while sid in section_ids:
-            sid, n = f"{base}-{n}", n + 1
+        sid = _unique(_slug(title) if title else "opening", section_ids)
         section_ids.add(sid)
         s = Section(sid, title.rstrip(":").strip(), number=number, source=Source(path))
         doc.sections.append(s)
@@ -272,10 +269,7 @@ def _tree(blocks: list[_Block], path: str) -> Document:
 
     def new_clause(sec: Section, number: str, title: str, first_text: str = "") -> Clause:
         base = _slug(title) if title else (_slug(" ".join(first_text.split()[:6]), 40) if first_text else "text")
-        taken = {c.id for c in sec.clauses}
-        cid, n = f"{sec.id}.{base}", 2
-        while cid in taken:
-            cid, n = f"{sec.id}.{base}-{n}", n + 1
+        cid = _unique(f"{sec.id}.{base}", {c.id for c in sec.clauses})
         c = Clause(cid, title.rstrip(":").strip(), number=number, source=Source(path))
         sec.clauses.append(c)
         return c
