@@ -57,6 +57,13 @@ def test_unknown_rule_in_suppression(run, tmp_path):
     assert result.exit_code == 0  # a warning does not fail the build
 
 
+def test_suppression_naming_no_rule(run, tmp_path):
+    text = BASE.replace("marking: OFFICIAL", "marking: OFFICIAL  # protocolkit: disable= -- agreed")
+    result = run("check", str(write(tmp_path, text)), "--format", "json", *TODAY)
+    [f] = json.loads(result.stdout)["findings"]
+    assert f["rule"] == "unused-suppression" and "names no rule" in f["message"]
+
+
 def test_a_library_suppression_is_not_unused_when_only_a_partnership_is_checked(run, tmp_path):
     import shutil
 

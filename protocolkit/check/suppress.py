@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from protocolkit.findings import Finding
 
 RULE = "unused-suppression"
-_DIRECTIVE = re.compile(r"#\s*protocolkit:\s*disable\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:(?:--|:|\bbecause\b).*)?$")
+_DIRECTIVE = re.compile(r"#\s*protocolkit:\s*disable\s*=\s*([A-Za-z0-9_,\s-]*?)\s*(?:(?:--|:|\bbecause\b).*)?$")
 
 
 @dataclass
@@ -67,6 +67,9 @@ def apply_suppressions(findings: list[Finding], texts: dict[str, str], checked: 
         if path not in checked:
             continue  # its rules did not run, so its suppressions had nothing to silence
         for s in sups:
+            if not s.rules:
+                kept.append(Finding(RULE, "warning", "disable= names no rule: name the rule to silence, or remove the comment",
+                                    s.path, s.line, s.column))
             for rule in s.rules:
                 if rule not in known:
                     kept.append(Finding(RULE, "warning", f"disable={rule}: there is no rule {rule!r}; "
