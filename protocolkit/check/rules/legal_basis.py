@@ -110,10 +110,11 @@ def _library_dsa(subject: Subject) -> Iterator[Finding]:
     lib = subject.library
     clauses = [c for c in lib.clauses.values()
                if "dsa" in c.model.documents and c.model.status == "active" and not c.model.optional]
-    text = " ".join(c.model.text + " " + " ".join(c.model.items) for c in clauses)
-    what = _unconditioned(text)
+    texts = [(c, " ".join([c.model.text, *c.model.items])) for c in clauses]
+    what = _unconditioned(" ".join(t for _, t in texts))
     if what:
-        first = next(c for c in clauses if SENSITIVE.search(c.model.text + " ".join(c.model.items)))
+        # the words may only match across two clauses' texts: then the first clause carries the finding
+        first = next((c for c, t in texts if SENSITIVE.search(t)), clauses[0])
         yield Finding.at(first.text_source, ID, SEVERITY, ART9_MSG.format(what=what), clause=first.model.id)
 
 
