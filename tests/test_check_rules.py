@@ -75,6 +75,16 @@ def test_dated_reference(run, tmp_path):
     assert f["clause"] == "local.note"
 
 
+def test_dated_reference_in_library_clause_text(run, tmp_path):
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "clauses", lib)
+    handling = lib / "dsa-handling.yaml"
+    text = handling.read_text(encoding="utf-8").replace("Data Protection Act 2018 for law", "Data Protection Act 1998 for law", 1)
+    handling.write_text(text, encoding="utf-8")
+    [f] = of(findings(run, str(lib))[1], "dated-reference")
+    assert f["path"].endswith("dsa-handling.yaml") and f["line"] == line_of(text, "Data Protection Act 1998")
+
+
 def test_dated_reference_in_history_is_not_flagged(run, tmp_path):
     text = EXAMPLE.replace("summary: First protocol", "summary: Replaced the Data Protection Act 1998 text; first protocol")
     path = write(tmp_path, "p.yaml", text)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from protocolkit.check.subject import Subject
 from protocolkit.document import Document
 from protocolkit.library import CITATIONS_FILE, Library
 from protocolkit.load import YamlFile, position
@@ -32,9 +34,12 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def text_files(lib: Library) -> list[YamlFile]:
-    """The library's files whose strings are document text (the register itself names dated references)."""
-    return [f for f in lib.files if not f.path.replace("\\", "/").endswith("/" + CITATIONS_FILE) and f.path != CITATIONS_FILE]
+def text_files(subject: Subject) -> list[YamlFile]:
+    """The YAML files whose strings are document text: the partnership file, or the library's files but its register
+    (which names dated references on purpose)."""
+    if subject.kind != "library":
+        return [subject.yaml] if subject.yaml else []
+    return [f for f in subject.library.files if Path(f.path).name != CITATIONS_FILE]
 
 
 def at(yfile: YamlFile | None, *loc, key: bool = True) -> tuple[int, int]:

@@ -38,9 +38,8 @@ def check(subject: Subject) -> Iterator[Finding]:
     if subject.kind == "docx":
         yield from _docx(subject, register)
         return
-    files = text_files(subject.library) if subject.kind == "library" else [subject.yaml] if subject.yaml else []
     skip = ("history",) if subject.kind == "partnership" else ()
-    for yfile in files:
+    for yfile in text_files(subject):
         for t in yaml_texts(yfile, skip):
             if not quick.search(t.value):
                 continue

@@ -82,8 +82,7 @@ def check(subject: Subject) -> Iterator[Finding]:
     if subject.kind == "docx":
         yield from _docx(subject)
         return
-    files = text_files(subject.library) if subject.kind == "library" else [subject.yaml] if subject.yaml else []
-    for yfile in files:
+    for yfile in text_files(subject):
         for t in yaml_texts(yfile, ("history",)):
             for msg, pattern, m in misuses(t.value):
                 yield yaml_finding(t, ID, SEVERITY, msg, m, pattern)

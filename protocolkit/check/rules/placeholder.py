@@ -39,8 +39,7 @@ def check(subject: Subject) -> Iterator[Finding]:
                         yield docx_finding(subject.path, section, clause, ID, SEVERITY,
                                            f"placeholder \u201c{m.group(0)}\u201d left in the text: fill it in")
         return
-    files = text_files(subject.library) if subject.kind == "library" else [subject.yaml] if subject.yaml else []
-    for yfile in files:
+    for yfile in text_files(subject):
         for t in yaml_texts(yfile):
             for m in PLACEHOLDER.finditer(t.value):
                 yield yaml_finding(t, ID, SEVERITY, f"placeholder \u201c{m.group(0)}\u201d left in the text: fill it in",
