@@ -95,7 +95,7 @@ def _check_partnerships(items: list[Input], lib: Library, today: date, profile) 
     methods = multiprocessing.get_all_start_methods()
     # fork hands the loaded library to the workers; elsewhere each worker reads it once
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    _WORKER.update(lib=lib, today=today, profile=profile, root=lib.root)
+    _WORKER.update(lib=lib, today=today, profile=profile)
     chunk = max(1, len(items) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(str(lib.root), today, profile)) as pool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from protocolkit import __version__
 from protocolkit.findings import Finding
@@ -27,7 +28,7 @@ def render(findings: list[Finding], color: bool = False) -> str:
         rules.append(entry)
     results = []
     for f in findings:
-        location: dict = {"physicalLocation": {"artifactLocation": {"uri": f.path.replace("\\", "/")}}}
+        location: dict = {"physicalLocation": {"artifactLocation": {"uri": quote(f.path.replace("\\", "/"))}}}
         if f.line is not None:
             location["physicalLocation"]["region"] = {"startLine": f.line, "startColumn": f.column or 1}
         logical = [{"name": n, "kind": k} for n, k in ((f.section, "section"), (f.clause, "clause")) if n]
