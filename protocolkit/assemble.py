@@ -41,11 +41,13 @@ _PERSON = {"name", "role", "email", "phone"}
 _OFFICER = {"name", "rank", "number", "email", "phone", "display"}
 CONTEXT_FIELDS: dict[str, set[str] | None] = {
     "partnership": {"id", "title", "version", "in_force", "review_due", "review_cycle_months", "marking"},
-    "force": {"name", "short_name", "short", "area", "address"},
+    "force": {"name", "short_name", "short", "area", "address", "chief_officer", "controller"},
     "local_authority": {"name", "address", "contact"},
-    "school": {"id", "name", "urn", "phase", "type", "trust", "address", "pupils", "head_teacher", "spoc", "dsl",
-               "chair_of_governors", "legal_entity", "type_label", "phase_label"},
+    "school": {"id", "name", "urn", "phase", "status", "provision", "type", "trust", "proprietor", "address", "pupils",
+               "head_teacher", "spoc", "dsl", "chair_of_governors", "legal_entity", "type_label", "phase_label",
+               "public_authority", "noun", "head", "learners"},
     "schools": None,
+    "schools_with": None,
     "school_names": set(),
     "head_teachers": set(),
     "officer": {"kind", "title", "term", "term_plural", "the", "names", "rank"},
@@ -64,10 +66,28 @@ PHASE_LABELS = {
     "nursery": "nursery", "primary": "primary", "middle": "middle", "secondary": "secondary",
     "all-through": "all-through", "post-16": "post-16",
 }
+# (status, provision) -> how the text names that kind of school.
 TYPE_LABELS = {
-    "maintained": "maintained school", "academy": "academy", "free-school": "free school",
-    "special": "special school", "pru": "pupil referral unit", "fe-college": "further education college",
-    "independent": "independent school",
+    ("maintained", "mainstream"): "maintained school", ("maintained", "special"): "maintained special school",
+    ("maintained", "alternative"): "maintained school",
+    ("academy", "mainstream"): "academy", ("academy", "special"): "special academy",
+    ("academy", "alternative"): "alternative provision academy",
+    ("non-maintained-special", "special"): "non-maintained special school",
+    ("independent", "mainstream"): "independent school", ("independent", "special"): "independent special school",
+    ("independent", "alternative"): "independent alternative provision school",
+    ("pupil-referral-unit", "alternative"): "pupil referral unit",
+    ("further-education", "mainstream"): "further education college",
+}
+# Keys of `schools_with`: names of the schools of each status or provision, joined for a sentence.
+_GROUPS = {
+    "maintained": lambda s: s.status == "maintained", "academy": lambda s: s.status == "academy",
+    "non_maintained_special": lambda s: s.status == "non-maintained-special",
+    "independent": lambda s: s.status == "independent", "pru": lambda s: s.status == "pupil-referral-unit",
+    "fe": lambda s: s.status == "further-education", "special": lambda s: s.provision == "special",
+    "alternative": lambda s: s.provision == "alternative",
+    "public": lambda s: s.status in condition.PUBLIC_STATUSES,
+    "private": lambda s: s.status not in condition.PUBLIC_STATUSES,
+    "schools": lambda s: s.status != "further-education",
 }
 DOC_TITLES = {"protocol": "Safer Schools Partnership Protocol", "dsa": "Data-Sharing Agreement"}
 
@@ -95,7 +115,9 @@ def partnership_facts(p: Partnership) -> dict[str, Any]:
         "enhanced_service": "true" if p.enhanced_service else "false",
         "local_authority": "true" if p.local_authority else "false",
         "school.phase": [s.phase for s in p.schools],
-        "school.type": [s.type for s in p.schools],
+        "school.status": [s.status for s in p.schools],
+        "school.provision": [s.provision for s in p.schools],
+        "school.public_authority": ["true" if s.status in condition.PUBLIC_STATUSES else "false" for s in p.schools],
     }
 
 
@@ -103,20 +125,48 @@ def _officer_display(o: Officer) -> str:
     return " ".join(x for x in (o.rank, o.number, o.name) if x)
 
 
-def _school_context(s: School) -> dict[str, Any]:
+def school_controller(s: School, p: Partnership) -> str:
+    """The legal person responsible for the school and controller of its pupils' records."""
+    if s.status == "maintained":
+        return f"the governing body of {s.name}"
+    if s.status == "academy":
+        return s.trust or s.proprietor or f"the academy trust that runs {s.name}"
+    if s.status == "pupil-referral-unit":
+        # The local authority maintains the unit and holds its records; the management committee exercises
+        # the functions the authority delegates to it (Education Act 1996 Schedule 1; the 2007 PRU regulations).
+        return p.local_authority.name if p.local_authority else f"the local authority that maintains {s.name}"
+    if s.status == "further-education":
+        return s.proprietor or f"the corporation of {s.name}"
+    return s.proprietor or s.trust or f"the proprietor of {s.name}"
+
+
+def force_controller(p: Partnership) -> str:
+    """The chief officer of police, the controller for the force (DPA 2018 s6; Police Act 1996)."""
+    if p.force.chief_officer:
+        return p.force.chief_officer
+    low = p.force.name.lower()
+    if "metropolitan police" in low:
+        return "the Commissioner of Police of the Metropolis"
+    if "city of london police" in low:
+        return "the Commissioner of Police for the City of London"
+    return f"the Chief Constable of {p.force.name}"
+
+
+def _school_context(s: School, p: Partnership) -> dict[str, Any]:
     d = s.model_dump()
-    if s.trust:
-        d["legal_entity"] = s.trust
-    elif s.type == "pru":
-        # A pupil referral unit has a management committee, not a governing body.
-        d["legal_entity"] = f"the management committee of {s.name}"
-    elif s.type in ("maintained", "special"):
-        d["legal_entity"] = f"the governing body of {s.name}"
-    else:
-        d["legal_entity"] = s.name
-    d["type_label"] = TYPE_LABELS[s.type]
+    college = s.status == "further-education"
+    d["legal_entity"] = school_controller(s, p)
+    d["type_label"] = TYPE_LABELS[(s.status, s.provision)]
     d["phase_label"] = PHASE_LABELS[s.phase]
+    d["public_authority"] = s.status in condition.PUBLIC_STATUSES
+    d["noun"] = "college" if college else ("unit" if s.status == "pupil-referral-unit" else "school")
+    d["head"] = "principal" if college else ("head of centre" if s.status == "pupil-referral-unit" else "head teacher")
+    d["learners"] = "students" if college else "pupils"
     return d
+
+
+def _schools_with(p: Partnership) -> dict[str, str]:
+    return {key: join_names([s.name for s in p.schools if test(s)]) for key, test in _GROUPS.items()}
 
 
 def _days(n: float) -> str:
@@ -135,6 +185,7 @@ def template_context(p: Partnership) -> dict[str, Any]:
     dep["summary"] = _deployment_summary(p, names)
     force = p.force.model_dump()
     force["short"] = p.force.short_name or p.force.name
+    force["controller"] = force_controller(p)
     supervisor = p.supervisor.model_dump()
     supervisor["display"] = _officer_display(p.supervisor)
     parties = [p.force.name] + [s.name for s in p.schools] + ([p.local_authority.name] if p.local_authority else [])
@@ -145,8 +196,9 @@ def template_context(p: Partnership) -> dict[str, Any]:
         },
         "force": force,
         "local_authority": p.local_authority.model_dump() if p.local_authority else None,
-        "school": _school_context(lead),
-        "schools": [_school_context(s) for s in p.schools],
+        "school": _school_context(lead, p),
+        "schools": [_school_context(s, p) for s in p.schools],
+        "schools_with": _schools_with(p),
         "school_names": names,
         "head_teachers": join_names([s.head_teacher.name for s in p.schools]),
         "officer": {
@@ -389,6 +441,17 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
     return Clause(cand.id, cand.title, paragraphs, citations=cand.cites, source=cand.source), findings
 
 
+def _on_behalf(p: Partnership, party: str, name: str) -> str:
+    """The organisation a signatory signs for, and the legal person (controller) on whose behalf."""
+    if party == "force":
+        return f"{name}, on behalf of {force_controller(p)}"
+    school = next((s for s in p.schools if s.id == party), None)
+    if school is not None:
+        controller = school_controller(school, p)
+        return name if controller == name else f"{name}, on behalf of {controller}"
+    return name
+
+
 def _metadata(p: Partnership, kind: str) -> Metadata:
     names = {s.id: s.name for s in p.schools}
     names["force"] = p.force.name
@@ -397,7 +460,7 @@ def _metadata(p: Partnership, kind: str) -> Metadata:
     dpo = {d.party: " ".join(x for x in (d.name, d.email) if x) for d in p.data_protection_officers}
     parties = [Party("force", p.force.name, "police force", _officer_display(p.supervisor), dpo.get("force", ""))]
     for s in p.schools:
-        parties.append(Party(s.id, s.name, TYPE_LABELS[s.type], s.head_teacher.name, dpo.get(s.id, "")))
+        parties.append(Party(s.id, s.name, TYPE_LABELS[(s.status, s.provision)], s.head_teacher.name, dpo.get(s.id, "")))
     if p.local_authority:
         parties.append(Party("local-authority", p.local_authority.name, "local authority",
                              p.local_authority.contact.name if p.local_authority.contact else "", dpo.get("local-authority", "")))
@@ -415,6 +478,7 @@ def _metadata(p: Partnership, kind: str) -> Metadata:
         author=p.history[-1].author if p.history else p.force.name,
         owner=p.force.name,
         parties=parties,
-        signatories=[Signatory(s.name, s.role, names.get(s.party, s.party), s.party) for s in p.signatories],
+        signatories=[Signatory(s.name, s.role, _on_behalf(p, s.party, names.get(s.party, s.party)), s.party)
+                     for s in p.signatories],
         history=[HistoryEntry(h.version, h.date, h.author, h.summary) for h in p.history],
     )

@@ -4,9 +4,9 @@ A condition is a short sentence, parsed at load time and never evaluated as code
 
     officer is pcso
     deployment in [shared, part-time, cluster]
-    any school.type is academy
+    any school.status is academy
     all school.phase is primary
-    no school.type in [special, pru]
+    no school.provision in [special, alternative]
     schools >= 2
     enhanced_service is true
     officer is police-officer and not deployment is cluster
@@ -36,7 +36,23 @@ from typing import Any, Callable, Union
 OFFICER_KINDS = ("police-officer", "pcso")
 DEPLOYMENT_MODELS = ("dedicated", "shared", "part-time", "cluster")
 SCHOOL_PHASES = ("nursery", "primary", "middle", "secondary", "all-through", "post-16")
-SCHOOL_TYPES = ("maintained", "academy", "free-school", "special", "pru", "fe-college", "independent")
+# A school's legal status and its provision are two facts: a special academy is an academy (its
+# proprietor, its duties) that makes special provision, and clauses must be able to tell the two apart.
+SCHOOL_STATUSES = ("maintained", "academy", "non-maintained-special", "independent", "pupil-referral-unit",
+                   "further-education")
+SCHOOL_PROVISIONS = ("mainstream", "special", "alternative")
+# Bodies that are public authorities under FOIA 2000 Schedule 1 and so under DPA 2018 s7 (see citations.yaml).
+PUBLIC_STATUSES = ("maintained", "academy", "pupil-referral-unit", "further-education")
+# The single 'type' of partnership files written before 0.2, read as status and provision.
+LEGACY_SCHOOL_TYPES: dict[str, tuple[str, str]] = {
+    "maintained": ("maintained", "mainstream"),
+    "academy": ("academy", "mainstream"),
+    "free-school": ("academy", "mainstream"),
+    "special": ("maintained", "special"),
+    "pru": ("pupil-referral-unit", "alternative"),
+    "fe-college": ("further-education", "mainstream"),
+    "independent": ("independent", "mainstream"),
+}
 
 # fact name -> allowed values (None: a number); facts under "school." are per school.
 FACTS: dict[str, tuple[str, ...] | None] = {
@@ -47,7 +63,9 @@ FACTS: dict[str, tuple[str, ...] | None] = {
     "enhanced_service": ("true", "false"),
     "local_authority": ("true", "false"),
     "school.phase": SCHOOL_PHASES,
-    "school.type": SCHOOL_TYPES,
+    "school.status": SCHOOL_STATUSES,
+    "school.provision": SCHOOL_PROVISIONS,
+    "school.public_authority": ("true", "false"),
 }
 
 _TOKEN = re.compile(r"\s*(?:(\(|\)|\[|\]|,|>=|<=|==|!=|>|<)|([A-Za-z0-9_.\-]+))")
@@ -161,6 +179,10 @@ class _Parser:
             quantifier = self.take()
         fact_at = self.where()
         fact = self.take()
+        if fact == "school.type":
+            raise ConditionError("'school.type' was split in two: test 'school.status' (maintained, academy, "
+                                 "non-maintained-special, independent, pupil-referral-unit, further-education) or "
+                                 "'school.provision' (mainstream, special, alternative)", fact_at)
         if fact not in FACTS:
             raise ConditionError(f"unknown fact {fact!r}; known facts: {', '.join(FACTS)}", fact_at)
         if quantifier and not fact.startswith("school."):

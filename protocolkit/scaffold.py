@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from protocolkit.condition import DEPLOYMENT_MODELS, OFFICER_KINDS, SCHOOL_PHASES, SCHOOL_TYPES
+from protocolkit.condition import DEPLOYMENT_MODELS, OFFICER_KINDS, SCHOOL_PHASES, SCHOOL_PROVISIONS, SCHOOL_STATUSES
 from protocolkit.findings import InputError
 from protocolkit.model import Partnership
 from protocolkit.resources import data_dir
@@ -49,11 +49,17 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
         if urn:
             school["urn"] = urn
         school["phase"] = ask(f"{which}: phase", choices=SCHOOL_PHASES, default="secondary" if i == 0 else "primary")
-        school["type"] = ask(f"{which}: type", choices=SCHOOL_TYPES, default="academy")
-        if school["type"] in ("academy", "free-school"):
+        school["status"] = ask(f"{which}: legal status", choices=SCHOOL_STATUSES, default="academy")
+        if school["status"] in ("maintained", "academy", "independent"):
+            school["provision"] = ask(f"{which}: provision", choices=SCHOOL_PROVISIONS, default="mainstream")
+        if school["status"] == "academy":
             trust = ask(f"{which}: academy trust", default="", allow_empty=True)
             if trust:
                 school["trust"] = trust
+        elif school["status"] in ("independent", "non-maintained-special", "further-education"):
+            owner = ask(f"{which}: proprietor (company, charity or corporation)", default="", allow_empty=True)
+            if owner:
+                school["proprietor"] = owner
         school["head_teacher"] = _flow({"name": ask(f"{which}: head teacher's name")})
         school["spoc"] = _flow({"name": ask(f"{which}: single point of contact's name"),
                                 "role": ask(f"{which}: single point of contact's role", default="Deputy Head Teacher")})

@@ -193,7 +193,8 @@ def test_examples_exercise_every_partnership_field(lib: Library):
     assert top - used == set()
     assert {m.deployment.model for m in models} == {"dedicated", "shared", "part-time", "cluster"}
     assert {m.deployment.officer for m in models} == {"police-officer", "pcso"}
-    assert {"maintained", "academy", "special", "pru", "fe-college"} <= {s.type for m in models for s in m.schools}
+    assert {"maintained", "academy", "pupil-referral-unit", "further-education"} <= {s.status for m in models for s in m.schools}
+    assert {"mainstream", "special", "alternative"} <= {s.provision for m in models for s in m.schools}
     assert any(m.clauses.include for m in models) and any(m.clauses.exclude for m in models)
     assert any(m.clauses.overrides for m in models) and any(m.clauses.local for m in models)
     assert any(s.chair_of_governors for m in models for s in m.schools)
@@ -259,7 +260,8 @@ def test_each_school_type_cites_its_own_legal_duty(school_type: str, present: li
     base = _model("northgate-high", lib)
 
     def edit(d: dict) -> None:
-        d["schools"][0].update(type=school_type, trust="" if school_type not in ("academy", "free-school") else "A Trust")
+        d["schools"][0].update(type=school_type, status=None, provision=None,
+                               trust="" if school_type not in ("academy", "free-school") else "A Trust")
 
     p = _variant(base, edit)
     for kind in KINDS:
@@ -272,7 +274,7 @@ def test_each_school_type_cites_its_own_legal_duty(school_type: str, present: li
 
 def test_school_type_texts_all_differ(lib: Library):
     base = _model("northgate-high", lib)
-    texts = {t: _doc(_variant(base, lambda d, t=t: d["schools"][0].update(type=t)), lib).plain_text()
+    texts = {t: _doc(_variant(base, lambda d, t=t: d["schools"][0].update(type=t, status=None, provision=None)), lib).plain_text()
              for t in ("maintained", "academy", "special", "pru", "fe-college")}
     assert len(set(texts.values())) == len(texts)
 

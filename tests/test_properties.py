@@ -9,7 +9,7 @@ from protocolkit import condition
 from protocolkit.load import YamlProblem, parse_yaml
 
 WORDS = st.sampled_from(["officer", "is", "not", "in", "[", "]", ",", "pcso", "and", "or", "(", ")", "schools",
-                         ">=", "2", "any", "school.type", "academy", "all", "deployment", "cluster", "no", "x"])
+                         ">=", "2", "any", "school.status", "academy", "all", "deployment", "cluster", "no", "x"])
 
 
 @given(st.lists(WORDS, max_size=12).map(" ".join))
@@ -17,7 +17,7 @@ WORDS = st.sampled_from(["officer", "is", "not", "in", "[", "]", ",", "pcso", "a
 def test_conditions_parse_or_fail_cleanly(text):
     facts = {"officer": "pcso", "deployment": "cluster", "days_per_week": 1.0, "schools": 3,
              "enhanced_service": "false", "local_authority": "true",
-             "school.phase": ["primary"], "school.type": ["academy"]}
+             "school.phase": ["primary"], "school.status": ["academy"], "school.provision": ["mainstream"], "school.public_authority": ["true"]}
     try:
         node = condition.parse(text)
     except condition.ConditionError as exc:

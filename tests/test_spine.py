@@ -80,7 +80,9 @@ FACTS = {
     "officer": "pcso", "deployment": "part-time", "days_per_week": 1.0, "schools": 4,
     "enhanced_service": "false", "local_authority": "true",
     "school.phase": ["primary", "primary", "secondary", "primary"],
-    "school.type": ["maintained", "academy", "academy", "maintained"],
+    "school.status": ["maintained", "academy", "academy", "maintained"],
+    "school.provision": ["mainstream", "mainstream", "special", "mainstream"],
+    "school.public_authority": ["true", "true", "true", "true"],
 }
 
 
@@ -97,9 +99,11 @@ FACTS = {
         ("any school.phase is secondary", True),
         ("school.phase is secondary", True),
         ("all school.phase is primary", False),
-        ("no school.type is special", True),
-        ("no school.type in [academy]", False),
-        ("all school.type in [maintained, academy]", True),
+        ("no school.status is non-maintained-special", True),
+        ("no school.status in [academy]", False),
+        ("all school.status in [maintained, academy]", True),
+        ("any school.provision is special", True),
+        ("all school.public_authority is true", True),
         ("schools >= 4", True),
         ("schools > 4", False),
         ("schools < 2", False),

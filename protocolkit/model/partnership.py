@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from protocolkit.condition import DEPLOYMENT_MODELS, OFFICER_KINDS, SCHOOL_PHASES, SCHOOL_TYPES
+from protocolkit.condition import (
+    DEPLOYMENT_MODELS,
+    LEGACY_SCHOOL_TYPES,
+    OFFICER_KINDS,
+    SCHOOL_PHASES,
+    SCHOOL_PROVISIONS,
+    SCHOOL_STATUSES,
+)
 from protocolkit.model.base import ClauseId, Slug, Strict
 
 Phase = Literal[SCHOOL_PHASES]  # type: ignore[valid-type]
-SchoolType = Literal[SCHOOL_TYPES]  # type: ignore[valid-type]
+SchoolStatus = Literal[SCHOOL_STATUSES]  # type: ignore[valid-type]
+Provision = Literal[SCHOOL_PROVISIONS]  # type: ignore[valid-type]
+LegacySchoolType = Literal[tuple(LEGACY_SCHOOL_TYPES)]  # type: ignore[valid-type]
 OfficerKind = Literal[OFFICER_KINDS]  # type: ignore[valid-type]
 DeploymentModel = Literal[DEPLOYMENT_MODELS]  # type: ignore[valid-type]
 Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
@@ -26,10 +36,18 @@ class Person(Strict):
 
 
 class Force(Strict):
-    name: str = Field(min_length=1, description="Full name, e.g. 'Norfolk Constabulary'.")
+    name: str = Field(min_length=1, description="Full name, e.g. 'Norfolk Constabulary'. A force in England.")
     short_name: str = Field(default="", description="How the text refers to it, e.g. 'the Constabulary'.")
     area: str = Field(default="", description="Policing area, district or neighbourhood team.")
     address: str = ""
+    chief_officer: str = Field(default="", description="The controller for the force, e.g. 'the Chief Constable of "
+                               "Norfolk Constabulary'; defaults to the Chief Constable (the Commissioner for the "
+                               "Metropolitan Police and the City of London Police).")
+
+    @field_validator("name")
+    @classmethod
+    def _in_england(cls, value: str) -> str:
+        return outside_england(value, "force")
 
 
 class LocalAuthority(Strict):
@@ -37,20 +55,59 @@ class LocalAuthority(Strict):
     address: str = ""
     contact: Person | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _in_england(cls, value: str) -> str:
+        return outside_england(value, "local authority")
+
 
 class School(Strict):
     id: Slug = Field(description="Short key used by signatories and DPOs, e.g. 'northgate'.")
     name: str = Field(min_length=1)
     urn: str = Field(default="", pattern=r"^(\d{6})?$", description="Unique reference number (six digits).")
     phase: Phase
-    type: SchoolType
-    trust: str = Field(default="", description="Academy trust or governing body that is the legal entity.")
+    status: SchoolStatus | None = Field(default=None, description=(
+        "The school's legal status: maintained (community, foundation, voluntary or maintained special or nursery "
+        "school), academy (including free schools, special and alternative provision academies), "
+        "non-maintained-special, independent, pupil-referral-unit, or further-education (a college)."))
+    provision: Provision | None = Field(default=None, description=(
+        "mainstream, special or alternative; defaults to special for a non-maintained special school, "
+        "alternative for a pupil referral unit, and mainstream otherwise."))
+    type: LegacySchoolType | None = Field(default=None, description=(
+        "Before version 0.2: one word for status and provision. Still read; write status and provision instead."))
+    trust: str = Field(default="", description="The academy trust that is the academy's proprietor.")
+    proprietor: str = Field(default="", description=(
+        "The legal person that runs the school, where not an academy trust: an independent school's proprietor "
+        "(company, charity or person), a non-maintained special school's charity, a college's corporation."))
     address: str = ""
     pupils: int | None = Field(default=None, ge=0)
     head_teacher: Person
     spoc: Person = Field(description="The school's single point of contact for the officer.")
     dsl: Person = Field(description="The designated safeguarding lead.")
     chair_of_governors: Person | None = None
+
+    @model_validator(mode="after")
+    def _status(self) -> "School":
+        if self.type is not None:
+            status, provision = LEGACY_SCHOOL_TYPES[self.type]
+            if self.status is not None and self.status != status:
+                raise ValueError(f"type {self.type!r} (before version 0.2) says status {status!r} but status is "
+                                 f"{self.status!r}: remove 'type:' and keep status and provision")
+            self.status = self.status or status
+            self.provision = self.provision or provision
+        if self.status is None:
+            raise ValueError("the school has no status: add 'status:' (maintained, academy, non-maintained-special, "
+                             "independent, pupil-referral-unit or further-education)")
+        implied = {"non-maintained-special": "special", "pupil-referral-unit": "alternative"}.get(self.status)
+        if self.provision is None:
+            self.provision = implied or "mainstream"
+        elif implied and self.provision != implied:
+            raise ValueError(f"a {self.status} school makes {implied} provision, not {self.provision}: "
+                             f"set 'provision: {implied}' or remove it")
+        if self.status == "further-education" and self.provision != "mainstream":
+            raise ValueError("a further-education college's provision is mainstream here: remove 'provision:' "
+                             "(a specialist post-16 institution is status: independent, provision: special)")
+        return self
 
 
 class Deployment(Strict):
@@ -171,6 +228,32 @@ class Partnership(Strict):
             return self.review.next_due
         start = self.review.last_reviewed or self.in_force
         return add_months(start, self.review.cycle_months)
+
+
+# Forces and councils whose areas lie outside England: protocolkit states the law of England only.
+_OUTSIDE_ENGLAND = {
+    "Wales": ("dyfed-powys police", "gwent police", "north wales police", "south wales police",
+              "heddlu dyfed-powys", "heddlu gwent", "heddlu gogledd cymru", "heddlu de cymru",
+              "blaenau gwent", "bridgend", "caerphilly", "cardiff", "carmarthenshire", "ceredigion", "conwy",
+              "denbighshire", "flintshire", "gwynedd", "isle of anglesey", "merthyr tydfil", "monmouthshire",
+              "neath port talbot", "newport city", "pembrokeshire", "powys", "rhondda cynon taf", "swansea",
+              "torfaen", "vale of glamorgan", "wrexham", "cyngor"),
+    "Scotland": ("police scotland", "scottish"),
+    "Northern Ireland": ("police service of northern ireland", "psni", "northern ireland"),
+}
+
+
+def outside_england(name: str, what: str) -> str:
+    """The name, unless it names a force or council outside England (then a ValueError saying which country)."""
+    low = " " + " ".join(re.sub(r"[^\w-]+", " ", name.lower()).split()) + " "
+    for country, names in _OUTSIDE_ENGLAND.items():
+        for n in names:
+            if f" {n} " in low:
+                raise ValueError(
+                    f"{name!r} is a {what} in {country}: protocolkit drafts partnerships in England only, whose "
+                    f"education and safeguarding law differs from {country}'s; use a {what} in England, or draft "
+                    f"under {country}'s own framework")
+    return name
 
 
 def add_months(start: date, months: int) -> date:
