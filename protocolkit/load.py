@@ -151,6 +151,12 @@ def _build(node: Any, loader: Any, built: dict[int, Any], depth: int) -> Any:
             k = _build(knode, loader, built, depth + 1)
             if isinstance(k, list):
                 k = tuple(k)
+            try:
+                hash(k)
+            except TypeError:
+                raise YamlProblem(Finding("yaml-syntax", "error", "a mapping or list is used as a key: a key must be a "
+                                          "plain word, such as 'name'", "", knode.start_mark.line + 1,
+                                          knode.start_mark.column + 1)) from None
             if k in out and out.lc.data and out.lc.data.get(k):
                 raise _DuplicateKey(k, knode.start_mark.line + 1, knode.start_mark.column + 1, out.lc.data[k][0] + 1)
             out[k] = _build(vnode, loader, built, depth + 1)
