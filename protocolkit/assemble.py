@@ -32,6 +32,8 @@ from protocolkit.document import (
 )
 from protocolkit.findings import Finding
 from protocolkit.library import Library
+from protocolkit.terms import college_words
+from protocolkit.model.partnership import HistoryEntry as PartnershipHistory
 from protocolkit.model.partnership import Officer, Partnership, School
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
@@ -41,13 +43,15 @@ _PERSON = {"name", "role", "email", "phone"}
 _OFFICER = {"name", "rank", "number", "email", "phone", "display"}
 CONTEXT_FIELDS: dict[str, set[str] | None] = {
     "partnership": {"id", "title", "version", "in_force", "review_due", "review_cycle_months", "marking"},
-    "force": {"name", "short_name", "short", "area", "address", "chief_officer", "controller"},
-    "local_authority": {"name", "address", "contact"},
+    "force": {"name", "short_name", "short", "area", "address", "chief_officer", "controller", "systems"},
+    "local_authority": {"name", "address", "contact", "systems"},
     "school": {"id", "name", "urn", "phase", "status", "provision", "type", "trust", "proprietor", "address", "pupils",
                "head_teacher", "spoc", "dsl", "chair_of_governors", "legal_entity", "type_label", "phase_label",
-               "public_authority", "noun", "head", "learners"},
+               "public_authority", "noun", "head", "learners", "systems"},
     "schools": None,
     "schools_with": None,
+    "public_parties": {"names", "many"},
+    "private_schools": {"names", "many"},
     "school_names": set(),
     "head_teachers": set(),
     "officer": {"kind", "title", "term", "term_plural", "the", "names", "rank"},
@@ -165,6 +169,19 @@ def _school_context(s: School, p: Partnership) -> dict[str, Any]:
     return d
 
 
+def _public_parties(p: Partnership) -> dict[str, Any]:
+    """The parties that are public authorities (the force, the council, the state schools), for a sentence."""
+    names = [p.force.name] + ([p.local_authority.name] if p.local_authority else [])
+    names += [s.name for s in p.schools if s.status in condition.PUBLIC_STATUSES]
+    return {"names": join_names(names), "many": len(names) > 1}
+
+
+def _private_schools(p: Partnership) -> dict[str, Any]:
+    """The schools that are not public authorities (independent and non-maintained special schools)."""
+    names = [s.name for s in p.schools if s.status not in condition.PUBLIC_STATUSES]
+    return {"names": join_names(names), "many": len(names) > 1}
+
+
 def _schools_with(p: Partnership) -> dict[str, str]:
     return {key: join_names([s.name for s in p.schools if test(s)]) for key, test in _GROUPS.items()}
 
@@ -199,6 +216,8 @@ def template_context(p: Partnership) -> dict[str, Any]:
         "school": _school_context(lead, p),
         "schools": [_school_context(s, p) for s in p.schools],
         "schools_with": _schools_with(p),
+        "public_parties": _public_parties(p),
+        "private_schools": _private_schools(p),
         "school_names": names,
         "head_teachers": join_names([s.head_teacher.name for s in p.schools]),
         "officer": {
@@ -344,6 +363,8 @@ class _Candidate:
 def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple[list[_Candidate], list[Finding]]:
     facts = partnership_facts(p)
     include, exclude = set(p.clauses.include), set(p.clauses.exclude)
+    # A partnership of colleges only is drafted in a college's words; local clauses keep the user's own words.
+    words = college_words if all(s.status == "further-education" for s in p.schools) else (lambda t: t)
     chosen: list[_Candidate] = []
     findings: list[Finding] = []
     for lc in lib.clauses.values():
@@ -355,8 +376,8 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
                 continue
             if c.when and not condition.evaluate(condition.parse(c.when), facts):
                 continue
-        chosen.append(_Candidate(c.id, c.title, c.section, c.order, lc.index, c.text, list(c.items), list(c.cites),
-                                 lc.source, lc.text_source))
+        chosen.append(_Candidate(c.id, words(c.title), c.section, c.order, lc.index, words(c.text),
+                                 [words(i) for i in c.items], list(c.cites), lc.source, lc.text_source))
     base = len(lib.clauses)
     for i, local in enumerate(p.clauses.local):
         if kind in local.documents:
@@ -452,6 +473,13 @@ def _on_behalf(p: Partnership, party: str, name: str) -> str:
     return name
 
 
+def _history_summary(h: PartnershipHistory, kind: str) -> str:
+    """What a version changed, in the words of the document the table sits in."""
+    if kind != "dsa":
+        return h.summary
+    return h.dsa_summary or f"Agreement issued with version {h.version} of the protocol ({h.summary})"
+
+
 def _metadata(p: Partnership, kind: str) -> Metadata:
     names = {s.id: s.name for s in p.schools}
     names["force"] = p.force.name
@@ -480,5 +508,5 @@ def _metadata(p: Partnership, kind: str) -> Metadata:
         parties=parties,
         signatories=[Signatory(s.name, s.role, _on_behalf(p, s.party, names.get(s.party, s.party)), s.party)
                      for s in p.signatories],
-        history=[HistoryEntry(h.version, h.date, h.author, h.summary) for h in p.history],
+        history=[HistoryEntry(h.version, h.date, h.author, _history_summary(h, kind)) for h in p.history],
     )

@@ -99,3 +99,139 @@ def test_a_library_condition_on_the_old_type_says_what_replaced_it():
     with pytest.raises(condition.ConditionError) as info:
         condition.parse("any school.type is academy")
     assert "school.status" in str(info.value) and "school.provision" in str(info.value)
+
+
+# -- each kind of school gets its own law ------------------------------------------------------------------------
+
+from typing import Any  # noqa: E402
+
+from protocolkit.assemble import assemble  # noqa: E402
+from protocolkit.library import load_library  # noqa: E402
+from protocolkit.model import Partnership  # noqa: E402
+from protocolkit.project import load_partnership  # noqa: E402
+
+LIB = load_library(ROOT / "clauses")
+# Said of state schools only, or wrong for every school: never in a document whatever the school.
+NEVER = ["through the funding agreement", "through their funding agreements", "takes part in Operation Encompass",
+         "Each party is a public authority", "approves it before it is signed", "trust board of",
+         "local authority's safeguarding duties under the Care Act 2014 apply", "is on school premises to enter"]
+
+
+def _texts(name: str, edit=None) -> dict[str, str]:
+    loaded = load_partnership(ROOT / "examples" / f"{name}.yaml", LIB)
+    assert loaded.model is not None
+    data: dict[str, Any] = loaded.model.model_dump()
+    if edit:
+        edit(data)
+    p = Partnership.model_validate(data)
+    out = {}
+    for kind in ("protocol", "dsa"):
+        doc, findings = assemble(p, LIB, kind)
+        assert [f.message for f in findings if f.severity == "error"] == []
+        out[kind] = " ".join(doc.plain_text().split())
+    return out
+
+
+def _school(**fields):
+    def edit(d: dict) -> None:
+        d["schools"][0].update({"type": None, "provision": None, "trust": "", "proprietor": "", **fields})
+    return edit
+
+
+CASES = {
+    "maintained": (_school(status="maintained"), {
+        "protocol": ["Section 175 of the Education Act 2002 requires the governing body of Northgate High School",
+                     "for Northgate High School (maintained school): the governing body of Northgate High School"],
+        "dsa": ["the controller of pupils' records is the governing body of Northgate High School",
+                "Norfolk Constabulary and Northgate High School are public authorities", "Article 6(1)(e)"],
+    }, ["Independent School Standards", "is not a public authority", "Article 6(1)(c)"]),
+    "academy": (_school(status="academy", trust="Broadland Learning Trust"), {
+        "protocol": ["In law an academy is an independent school",
+                     "The academy trust is the proprietor of Northgate High School",
+                     "for Northgate High School (academy): Broadland Learning Trust"],
+        "dsa": ["paragraph 7 of the Independent School Standards, which apply to an academy because in law it is an "
+                "independent school", "the controller of pupils' records is Broadland Learning Trust", "Article 6(1)(e)"],
+    }, ["section 175 of the Education Act 2002 requires the governing body of Northgate", "is not a public authority"]),
+    "special-academy": (_school(status="academy", provision="special", trust="Broadland Learning Trust"), {
+        "protocol": ["(special academy): Broadland Learning Trust", "In law an academy is an independent school",
+                     "Aims in a special school"],
+        "dsa": ["Northgate High School (special academy)", "Article 6(1)(e)"],
+    }, ["(maintained special school)", "governing body of Northgate High School", "is not a public authority"]),
+    "non-maintained-special": (_school(status="non-maintained-special", proprietor="The Northgate Trust (a charity)"), {
+        "protocol": ["Non-Maintained Special Schools (England) Regulations 2015",
+                     "for Northgate High School (non-maintained special school): The Northgate Trust (a charity)",
+                     "Northgate High School is not subject to that duty"],
+        "dsa": ["Northgate High School is not a public authority", "Article 6(1)(c)", "Article 6(1)(ea)",
+                "Norfolk Constabulary is a public authority"],
+    }, ["Independent School Standards apply to Northgate", "governing body of Northgate High School",
+        "Norfolk Constabulary and Northgate High School are"]),
+    "independent": (_school(status="independent", proprietor="Northgate School Ltd"), {
+        "protocol": ["The Independent School Standards apply to Northgate High School as an independent school",
+                     "for Northgate High School (independent school): Northgate School Ltd",
+                     "Northgate High School is not subject to that duty"],
+        "dsa": ["Northgate High School is not a public authority", "Article 6(1)(c)", "Article 6(1)(ea)",
+                "safeguarding of a vulnerable individual", "Northgate High School is not, and answers such requests"],
+    }, ["academy trust", "section 175 of the Education Act 2002 requires",
+        "Norfolk Constabulary and Northgate High School are public authorities"]),
+    "pupil-referral-unit": (None, {
+        "protocol": ["rests with the local authority that maintains The Beacon Centre",
+                     "for The Beacon Centre (pupil referral unit): Dudley Metropolitan Borough Council",
+                     "management committee"],
+        "dsa": ["the controller of pupils' records is Dudley Metropolitan Borough Council",
+                "For The Beacon Centre, the controller is the local authority that maintains it"],
+    }, ["Independent School Standards", "governing body of The Beacon Centre", "the management committee of The Beacon"]),
+    "further-education": (None, {
+        "protocol": ["Fenland College", "the principal", "students", "sections 85AA to 85AD of the Further and Higher "
+                     "Education Act 1992", "section 85C of the Further and Higher Education Act 1992",
+                     "College discipline and police action"],
+        "dsa": ["the controller of students' records is the corporation of Fenland College",
+                "the duty to make enquiries belongs to the local authority under section 42 of the Care Act 2014, not "
+                "to the college"],
+    }, ["head teacher", "the school ", "The school ", "pupils", "permanent exclusion", "Education Act 1996 and",
+        "Independent School Standards"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_each_kind_of_school_gets_its_own_duty_controller_and_lawful_basis(kind):
+    edit, present, absent = CASES[kind]
+    example = {"pupil-referral-unit": "beacon-pru", "further-education": "fenland-college"}.get(kind, "northgate-high")
+    texts = _texts(example, edit)
+    for doc, phrases in present.items():
+        for phrase in phrases:
+            assert phrase in texts[doc], (kind, doc, phrase)
+    for doc in ("protocol", "dsa"):
+        for phrase in absent + NEVER:
+            assert phrase not in texts[doc], (kind, doc, phrase)
+
+
+def test_a_cluster_mixing_kinds_names_each_schools_own_law(tmp_path, run):
+    def edit(d: dict) -> None:
+        d["schools"][1].update(status="independent", provision="mainstream", type=None, proprietor="Quayside Schools Ltd")
+        d["schools"][3].update(status="non-maintained-special", provision=None, type=None, proprietor="Seaview Charity")
+
+    texts = _texts("harbour-cluster", edit)
+    protocol, dsa = texts["protocol"], texts["dsa"]
+    assert "for Harbour Academy (academy): Estuary Schools Trust" in protocol
+    assert "for Quayside Primary School (independent school): Quayside Schools Ltd" in protocol
+    assert "for Seaview School (non-maintained special school): Seaview Charity" in protocol
+    assert ("Essex Police, Essex County Council, Harbour Academy and Lighthouse Primary Academy are public "
+            "authorities") in dsa
+    assert "Quayside Primary School and Seaview School are not public authorities" in dsa
+    assert "Article 6(1)(ea)" in dsa and "Quayside Primary School and Seaview School are not subject to that duty" in protocol
+    assert "section 175 of the Education Act 2002 requires the governing body" not in protocol
+    for phrase in NEVER:
+        assert phrase not in protocol and phrase not in dsa
+
+
+@pytest.mark.parametrize("name", ["northgate-high", "fenland-college", "harbour-cluster"])
+def test_every_document_cites_the_new_duties(name):
+    texts = _texts(name)
+    protocol, dsa = texts["protocol"], texts["dsa"]
+    assert "Section 49A of the Domestic Abuse Act 2021, in force since 7 November 2025" in protocol
+    assert "section 49A of the Domestic Abuse Act 2021" in dsa
+    assert "Section 16LA of the Children Act 2004" in protocol and "section 16LA of the Children Act 2004" in dsa
+    assert "neither that basis nor legitimate interests under Article 6(1)(f) is available to a public authority" in dsa
+    assert "section 164A of the Data Protection Act 2018" in dsa and "acknowledge a complaint within 30 days" in dsa
+    assert "the Information Commission" in dsa
+    assert "Chief Constable of" in protocol or "Commissioner of Police" in protocol

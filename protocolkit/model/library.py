@@ -88,6 +88,10 @@ class Citation(Strict):
     provisions: str = Field(default="", description="The sections or articles relied on.")
     url: str = ""
     checked: date = Field(description="When this entry was last checked against the source.")
+    source: str = Field(default="", description="What it was checked against: the text, edition or page, and its date.")
+    status: Literal["in-force", "partly-in-force", "not-in-force", "consultation"] = Field(
+        default="in-force", description="Whether the provisions relied on are in force; what is not yet goes in note.")
+    note: str = Field(default="", description="Commencement, what is not yet in force, and what to switch on when it is.")
 
 
 class DatedReference(Strict):
@@ -98,8 +102,12 @@ class DatedReference(Strict):
     replacement_id: Slug | None = Field(default=None, description="Citation id of the replacement, if in the register.")
     since: str
     checked: date
+    source: str = Field(default="", description="What the replacement was checked against, and its date.")
+    unless: list[str] = Field(default_factory=list, description=(
+        "Regular expressions (case-insensitive): a match in a sentence that also matches one of these is not "
+        "reported, e.g. 'Cash ISA' for the ISA entry."))
 
-    @field_validator("patterns")
+    @field_validator("patterns", "unless")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         import re

@@ -43,6 +43,8 @@ class Force(Strict):
     chief_officer: str = Field(default="", description="The controller for the force, e.g. 'the Chief Constable of "
                                "Norfolk Constabulary'; defaults to the Chief Constable (the Commissioner for the "
                                "Metropolitan Police and the City of London Police).")
+    systems: list[str] = Field(default_factory=list, description=(
+        "Systems that hold shared data, each with its processor if any, e.g. 'CPOMS (processor: StudyBugs Ltd)'."))
 
     @field_validator("name")
     @classmethod
@@ -54,6 +56,8 @@ class LocalAuthority(Strict):
     name: str = Field(min_length=1)
     address: str = ""
     contact: Person | None = None
+    systems: list[str] = Field(default_factory=list, description=(
+        "Systems that hold shared data, each with its processor if any, e.g. 'CPOMS (processor: StudyBugs Ltd)'."))
 
     @field_validator("name")
     @classmethod
@@ -85,6 +89,8 @@ class School(Strict):
     spoc: Person = Field(description="The school's single point of contact for the officer.")
     dsl: Person = Field(description="The designated safeguarding lead.")
     chair_of_governors: Person | None = None
+    systems: list[str] = Field(default_factory=list, description=(
+        "Systems that hold shared data, each with its processor if any, e.g. 'CPOMS (processor: StudyBugs Ltd)'."))
 
     @model_validator(mode="after")
     def _status(self) -> "School":
@@ -176,7 +182,9 @@ class HistoryEntry(Strict):
     version: str = Field(min_length=1)
     date: date
     author: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
+    summary: str = Field(min_length=1, description="What changed in this version of the protocol.")
+    dsa_summary: str = Field(default="", description=(
+        "What changed in the data-sharing agreement; defaults to saying it was issued with this version of the protocol."))
 
 
 class Partnership(Strict):

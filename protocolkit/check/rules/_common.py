@@ -13,9 +13,60 @@ from protocolkit.load import YamlFile, position
 from protocolkit.model.library import DatedReference
 
 
-def compiled_register(lib: Library) -> list[tuple[DatedReference, list[re.Pattern[str]]]]:
+Register = list[tuple[DatedReference, list[re.Pattern[str]]]]
+
+
+def compiled_register(lib: Library) -> Register:
     """Each dated reference of the library's register with its patterns compiled (case-insensitive)."""
     return [(d, [_compile(p) for p in d.patterns]) for d in lib.dated]
+
+
+# Words that say, just before or just after a dated name, that it has been replaced: "which replaced the Data
+# Protection Act 1998", "Local Safeguarding Children Boards were abolished". Such a sentence is current, not dated.
+_REPLACED_BEFORE = re.compile(
+    r"\b(replac\w*|supersed\w*|repeal\w*|abolish\w*|formerly|previously|succeed(ed|s|ing)|in place of|"
+    r"instead of|successor to|took over from|no longer)\b\W+((the|its|an?|old|former|earlier|\w+'s)\W+){0,3}"
+    r"[^.;]{0,12}$", re.IGNORECASE)
+_REPLACED_AFTER = re.compile(
+    r"^[^.;]{0,50}?\b(was|were|has been|have been|had been|is|are)\s+(now\s+|since\s+|formally\s+|fully\s+)?"
+    r"(replaced|superseded|repealed|abolished|withdrawn|renamed|closed|shut down|disbanded|merged)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The text before the match in its sentence, the match, and the text after it in its sentence."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right_m = _SENTENCE_END.search(text, end)
+    right = right_m.start() if right_m else len(text)
+    return text[left:start], text[start:end], text[end:right]
+
+
+def dated_matches(text: str, register: Register) -> list[tuple[DatedReference, re.Match[str], re.Pattern[str]]]:
+    """Each dated reference in the text, once: a place two patterns (or two entries) both match is reported once,
+    for the longer match; a sentence that says the name was replaced, or that an entry's `unless` pattern matches,
+    is not dated."""
+    hits = []
+    for entry, patterns in register:
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    hits.append((entry, m, pattern))
+    hits.sort(key=lambda h: (h[1].start(), -(h[1].end() - h[1].start())))
+    kept: list[tuple[DatedReference, re.Match[str], re.Pattern[str]]] = []
+    taken_to = -1
+    for entry, m, pattern in hits:
+        if m.start() < taken_to:
+            continue
+        before, _, after = _sentence_around(text, m.start(), m.end())
+        if _REPLACED_BEFORE.search(before) or _REPLACED_AFTER.search(after):
+            taken_to = m.end()
+            continue
+        sentence = before + m.group(0) + after
+        if any(_compile(u).search(sentence) for u in entry.unless):
+            continue
+        kept.append((entry, m, pattern))
+        taken_to = m.end()
+    return kept
 
 
 def register_filter(lib: Library) -> re.Pattern[str] | None:

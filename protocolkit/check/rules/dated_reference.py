@@ -6,6 +6,7 @@ rule searches clause text, partnership files (not their history) and .docx docum
 message names the replacement. In YAML the finding points at the words themselves.
 
 Passes:   text: Personal data is processed under the Data Protection Act 2018 and the UK GDPR.
+Passes:   text: The Data Protection Act 2018 replaced the Data Protection Act 1998.
 Fails:    text: Personal data is processed under the Data Protection Act 1998.
           -> dated-reference: "Data Protection Act 1998" ... since 2018, cite: Data Protection Act 2018 and UK GDPR
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from protocolkit.check.rules._common import compiled_register, register_filter, text_files
+from protocolkit.check.rules._common import compiled_register, dated_matches, register_filter, text_files
 from protocolkit.check.subject import Subject
 from protocolkit.check.text import doc_paragraphs, docx_finding, yaml_finding, yaml_texts
 from protocolkit.findings import Finding
@@ -43,10 +44,8 @@ def check(subject: Subject) -> Iterator[Finding]:
         for t in yaml_texts(yfile, skip):
             if not quick.search(t.value):
                 continue
-            for entry, patterns in register:
-                for pattern in patterns:
-                    for m in pattern.finditer(t.value):
-                        yield yaml_finding(t, ID, SEVERITY, _message(m.group(0), entry), m, pattern)
+            for entry, m, pattern in dated_matches(t.value, register):
+                yield yaml_finding(t, ID, SEVERITY, _message(m.group(0), entry), m, pattern)
 
 
 def _docx(subject: Subject, register) -> Iterator[Finding]:
@@ -57,14 +56,12 @@ def _docx(subject: Subject, register) -> Iterator[Finding]:
         for section, clause, text in doc_paragraphs(doc):
             if not quick.search(text):
                 continue
-            for entry, patterns in register:
-                for pattern in patterns:
-                    for m in pattern.finditer(text):
-                        key = (section.id, clause.id, entry.id)
-                        places[key] = (section, clause, entry)
-                        words = " ".join(m.group(0).split())
-                        if words not in found.setdefault(key, []):
-                            found[key].append(words)
+            for entry, m, _ in dated_matches(text, register):
+                key = (section.id, clause.id, entry.id)
+                places[key] = (section, clause, entry)
+                words = " ".join(m.group(0).split())
+                if words not in found.setdefault(key, []):
+                    found[key].append(words)
         for key, words in found.items():
             section, clause, entry = places[key]
             matched = "\u201d, \u201c".join(words)

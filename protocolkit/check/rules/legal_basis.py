@@ -6,10 +6,12 @@ Four misuses that old protocols and DSAs commonly carry:
   power to disclose to "relevant authorities", schools are not among them, and it is never a
   UK GDPR lawful basis by itself.
 - Children Act 2004 s11 applied to a school: s11 does not cover schools; their safeguarding duty
-  is Education Act 2002 s175 (maintained schools) or s157 and the Independent School Standards
-  (academies and independent schools).
+  is Education Act 2002 s175 (maintained schools and colleges) or the Independent School
+  Standards (academies and independent schools). A sentence that gives s11 to the police or the
+  local authority before it names a school is not flagged.
 - UK GDPR Article 6(1)(f) legitimate interests relied on by the police, a school or a local
   authority for its public tasks, which Article 6(1) rules out: use Article 6(1)(e) public task.
+  Recognised legitimate interests (Article 6(1)(ea)) are a different basis and are not flagged here.
 - A data-sharing agreement that shares special category or criminal offence data without naming
   an Article 9 or Article 10 condition (with the DPA 2018 Schedule 1 condition).
 
@@ -43,9 +45,13 @@ S115 = re.compile(rf"\b{_SECTION}115\b[^.;]{{0,60}}?Crime\s+and\s+Disorder\s+Act
 S11 = re.compile(rf"\b{_SECTION}11\b[^.;]{{0,40}}?Children\s+Act\s+2004|"
                  rf"Children\s+Act\s+2004\s*[,(]?\s*{_SECTION}11\b", re.IGNORECASE)
 SCHOOLISH = re.compile(r"\bschools?\b|\bacadem(?:y|ies)\b|head\s*teacher|governing\s+bod|\bgovernors\b", re.IGNORECASE)
-ART6F = re.compile(r"Article\s*6\s*\(\s*1\s*\)\s*\(\s*f\s*\)|\b6\s*\(\s*1\s*\)\s*\(\s*f\s*\)|\blegitimate\s+interests?\b", re.IGNORECASE)
+ART6F = re.compile(r"Article\s*6\s*\(\s*1\s*\)\s*\(\s*f\s*\)|\b6\s*\(\s*1\s*\)\s*\(\s*f\s*\)|(?<!recognised\s)\blegitimate\s+interests?\b",
+                   re.IGNORECASE)
+# Who a sentence gives s11 to: named before the citation, the police or a council is the subject, not a school.
+_S11_HOLDER = re.compile(r"\bpolice\b|chief\s+(?:officer|constable)|\bconstabulary\b|\bthe\s+force\b|"
+                         r"local\s+authorit|\bcouncil\b", re.IGNORECASE)
 NEGATED = re.compile(r"\bnot\b|\bcannot\b|\bcan't\b|\bnever\b|\bno\s+longer\b|\bonly\s+for\s+(?:non|tasks\s+outside)|"
-                     r"\bunavailable\b|\brules?\s+out\b|\binstead\s+of\b|\brather\s+than\b", re.IGNORECASE)
+                     r"\bunavailable\b|\brules?\s+out\b|\binstead\s+of\b|\brather\s+than\b|\bneither\b|\bnor\b", re.IGNORECASE)
 SENSITIVE = re.compile(r"special\s+category|criminal\s+offence\s+data|sensitive\s+personal\s+data|\bhealth\b|"
                        r"\bethnic|\breligio|sexual\s+orientation|sex\s+life|\bbiometric|\bgenetic|"
                        r"criminal\s+(?:convictions?|offences?|records?|allegations?)|\boffending\b", re.IGNORECASE)
@@ -57,7 +63,7 @@ S115_MSG = ("cites s115 Crime and Disorder Act 1998 as the gateway for sharing w
             "cite UK GDPR Article 6(1)(e) public task with the duty relied on (Education Act 2002 s175 or s157, "
             "Keeping Children Safe in Education) and the DPA 2018 conditions")
 S11_MSG = ("applies Children Act 2004 s11 to a school, which it does not cover: cite Education Act 2002 s175 "
-           "(maintained schools) or s157 and the Independent School Standards (academies and independent schools)")
+           "(maintained schools and colleges) or the Independent School Standards (academies and independent schools)")
 ART6F_MSG = ("relies on UK GDPR Article 6(1)(f) legitimate interests, which a public authority cannot use for its "
              "public tasks: use Article 6(1)(e) public task (or 6(1)(c) legal obligation)")
 ART9_MSG = ("the agreement shares special category or criminal offence data ({what}) but names no UK GDPR "
@@ -73,7 +79,9 @@ def misuses(text: str) -> list[tuple[str, re.Pattern[str], re.Match[str]]]:
             continue
         for pattern, msg, needs_school in ((S115, S115_MSG, False), (S11, S11_MSG, True), (ART6F, ART6F_MSG, False)):
             m = pattern.search(sentence)
-            if m and (not needs_school or SCHOOLISH.search(sentence)):
+            if m and needs_school and (not SCHOOLISH.search(sentence) or _S11_HOLDER.search(sentence, 0, m.start())):
+                continue
+            if m:
                 out.append((msg, pattern, m))
     return out
 
