@@ -206,8 +206,13 @@ def test_documents_run_to_several_thousand_words(path: Path, lib: Library):
 def test_no_unfilled_template_or_doubled_words(path: Path, lib: Library):
     p = _model(path.stem, lib)
     for kind in KINDS:
-        text = _doc(p, lib, kind).plain_text()
+        doc = _doc(p, lib, kind)
+        text = doc.plain_text()
         assert "{{" not in text and "{%" not in text
+        # every paragraph and bullet starts as a sentence does (a variable such as "the officer" first is lower-case)
+        starts = [para.text[:30] for c in doc.clauses() for para in c.paragraphs if para.text[:1].islower()
+                  and para.style != "bullet"]
+        assert starts == [], starts
         assert not re.search(r"\b(the|a|of|and|to) \1\b", text, re.IGNORECASE)
         # "a" before a vowel sound: words starting with "u" are left out ("a unit", "a universal service").
         assert not re.search(r"\ba [aeio]\w+", text), kind

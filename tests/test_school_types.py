@@ -188,7 +188,8 @@ CASES = {
                 "the duty to make enquiries belongs to the local authority under section 42 of the Care Act 2014, not "
                 "to the college"],
     }, ["head teacher", "the school ", "The school ", "pupils", "permanent exclusion", "Education Act 1996 and",
-        "Independent School Standards"]),
+        "Independent School Standards", "section 93 of the Education and Inspections Act",
+        "College staff search under the Education Act 1996"]),
 }
 
 
