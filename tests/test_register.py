@@ -127,3 +127,15 @@ def test_what_is_not_yet_in_force_is_recorded_for_a_later_edition():
     assert {"children-act-2004", "cwsa-2026", "duaa-2025", "information-sharing-duty-guidance"} <= set(not_yet)
     assert "consistent child identifier" in not_yet["children-act-2004"].note
     assert "multi-agency child protection teams" in not_yet["children-act-2004"].note
+
+
+def test_the_word_prefilter_changes_no_result(monkeypatch):
+    """required_words only skips patterns that cannot match: the same findings with and without it."""
+    from protocolkit.check.rules import _common
+    from test_library_content import CURRENT_PHRASES, DATED_SAMPLES
+
+    texts = [s for samples in DATED_SAMPLES.values() for s in samples] + CURRENT_PHRASES + [s for s, _ in DATED] + INNOCENT
+    with_filter = [[(e.id, m.span()) for e, m, _ in dated_matches(t, REGISTER)] for t in texts]
+    monkeypatch.setattr(_common, "required_words", lambda pattern: None)
+    without = [[(e.id, m.span()) for e, m, _ in _common.dated_matches(t, REGISTER)] for t in texts]
+    assert with_filter == without and sum(map(len, with_filter)) > len(DATED)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from protocolkit.check.rules._common import compiled_register, dated_matches, register_filter, text_files
+from protocolkit.check.rules._common import compiled_register, dated_matches, text_files
 from protocolkit.check.subject import Subject
 from protocolkit.check.text import doc_paragraphs, docx_finding, yaml_finding, yaml_texts
 from protocolkit.findings import Finding
@@ -33,8 +33,7 @@ def _message(matched: str, entry) -> str:
 
 def check(subject: Subject) -> Iterator[Finding]:
     register = compiled_register(subject.library)
-    quick = register_filter(subject.library)
-    if not register or quick is None:
+    if not register:
         return
     if subject.kind == "docx":
         yield from _docx(subject, register)
@@ -42,20 +41,15 @@ def check(subject: Subject) -> Iterator[Finding]:
     skip = ("history",) if subject.kind == "partnership" else ()
     for yfile in text_files(subject):
         for t in yaml_texts(yfile, skip):
-            if not quick.search(t.value):
-                continue
             for entry, m, pattern in dated_matches(t.value, register):
                 yield yaml_finding(t, ID, SEVERITY, _message(m.group(0), entry), m, pattern)
 
 
 def _docx(subject: Subject, register) -> Iterator[Finding]:
-    quick = register_filter(subject.library)
     for doc in subject.documents:
         found: dict[tuple[str, str, str], list[str]] = {}
         places = {}
         for section, clause, text in doc_paragraphs(doc):
-            if not quick.search(text):
-                continue
             for entry, m, _ in dated_matches(text, register):
                 key = (section.id, clause.id, entry.id)
                 places[key] = (section, clause, entry)
