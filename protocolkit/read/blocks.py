@@ -1,0 +1,256 @@
+"""What every reader shares: paragraphs as blocks with the hints heading detection needs, and the tree built from them.
+
+A reader (docx, pdf; odt and doc through LibreOffice) turns its format into a list of Blocks in
+reading order, and `tree_from_blocks` finds the headings and builds the one document tree the
+checker and the diff work on. Headings are found as documents are really typed: by heading
+styles or outline levels where the document uses them, otherwise by numbering ("10. Finance",
+"4.2 Search"), and by short lines set apart by bold, capitals, underline or a larger size.
+Section ids come from heading titles (not numbers) so that they stay put when an earlier
+section is removed; clause ids are the section id plus the clause's title, or its first words.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from protocolkit.document import Clause, Document, Metadata, Paragraph, Section, Source
+from protocolkit.findings import InputError
+
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+BULLET_MARK = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u2013\-\*]\s+")
+_MAX_HEADING_WORDS = 12
+_MAX_HEADING_CHARS = 100
+
+# Government Security Classifications and the markings they replaced, as written on documents.
+MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "TOP SECRET", "SECRET",
+            "NOT PROTECTIVELY MARKED", "RESTRICTED", "PROTECT", "UNCLASSIFIED", "CONFIDENTIAL")
+_MARKING = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(m) for m in MARKINGS) + r")(?![A-Za-z])")
+_MARKING_LABEL = re.compile(r"^\s*(?:protective marking|security classification|classification|marking)\s*[:\-|]?\s*", re.I)
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE = (rf"(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|"
+         r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})")
+_REVIEW_DATE = re.compile(
+    rf"(?:(?:next\s+)?review\s+(?:date|due(?:\s+date)?)|date\s+(?:of|for)\s+(?:next\s+)?review|"
+    rf"(?:to\s+be\s+|will\s+be\s+|next\s+)?reviewed\s+(?:by|on|before|in)|review\s+(?:by|on|before))"
+    rf"\s*[:\-|]?\s*(?:on\s+|by\s+)?{_DATE}", re.IGNORECASE)
+_IN_FORCE = re.compile(
+    rf"(?:date\s+(?:in\s+force|of\s+issue|of\s+agreement)|in\s+force\s+(?:from|on)|effective\s+(?:date|from)|"
+    rf"commencement\s+date|start\s+date)\s*[:\-|]?\s*{_DATE}", re.IGNORECASE)
+_VERSION = re.compile(r"\bversion\s*(?:no\.?|number)?\s*[:\-|]?\s*(\d+(?:\.\d+)*)\b", re.IGNORECASE)
+
+# What a title says about the document it heads.
+_DSA_TITLE = re.compile(r"data[\s-]+sharing\s+agreement|information[\s-]+sharing\s+agreement|"
+                        r"data\s+disclosure\s+agreement|\bDSA\b|\bISA\b", re.IGNORECASE)
+_PROTOCOL_TITLE = re.compile(r"safer\s+schools?\s+partnership|joint\s+protocol|police\s+schools?\s+protocol|"
+                             r"schools?\s+police\s+protocol|partnership\s+agreement", re.IGNORECASE)
+_ISP_TITLE = re.compile(r"information[\s-]+sharing\s+protocol", re.IGNORECASE)
+
+
+class Block:
+    """One paragraph of the body (or one table row, flattened), with what heading detection needs."""
+
+    __slots__ = ("text", "style", "bold", "listed", "table", "size")
+
+    def __init__(self, text: str, style: str = "", bold: bool = False, listed: bool = False, table: bool = False,
+                 size: float | None = None):
+        self.text = text
+        self.style = style
+        self.bold = bold
+        self.listed = listed
+        self.table = table
+        self.size = size
+
+
+# -- headings and the tree --------------------------------------------------------------
+
+
+def slug(text: str, limit: int = 60) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower().replace("'", "").replace("\u2019", "")).split()
+    out = ""
+    for w in words:
+        if len(out) + len(w) + 1 > limit and out:
+            break
+        out = f"{out}-{w}" if out else w
+    return out or "untitled"
+
+
+def split_number(text: str) -> tuple[str, str]:
+    """('4.2', 'Search') from '4.2 Search'; ('', text) when it is not numbered."""
+    m = _NUMBERED.match(text)
+    if m and not re.match(r"^\d{4}\b", text):  # a year is not a section number
+        return m.group(1), m.group(2).strip()
+    return "", text
+
+
+def is_short(text: str) -> bool:
+    return len(text) <= _MAX_HEADING_CHARS and len(text.split()) <= _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ";", ","))
+
+
+def _heading(block: Block, styled: bool, section_level: int) -> tuple[str, str, str] | None:
+    """('section'|'clause', number, title) when the block is a heading, else None."""
+    if block.table:
+        return None
+    number, title = split_number(block.text)
+    depth = number.count(".") + 1 if number else 0
+    if styled:
+        m = HEADING_STYLE.match(block.style)
+        if not m:
+            return None
+        level = int(m.group(1))
+        if number:
+            return ("section" if depth == 1 else "clause"), number, title
+        return ("clause" if section_level and level > section_level else "section"), "", title
+    if block.listed:
+        return None
+    if number and is_short(block.text) and (block.bold or depth == 1 and len(title.split()) <= 8):
+        return ("section" if depth == 1 else "clause"), number, title
+    if number and depth > 1:
+        return "clause", number, ""  # a numbered paragraph: a clause without a title
+    if block.bold and is_short(block.text):
+        return "section", number, title
+    return None
+
+
+def _style_level(block: Block) -> int:
+    m = HEADING_STYLE.match(block.style)
+    return int(m.group(1)) if m else 0
+
+
+def tree_from_blocks(blocks: list[Block], path: str) -> Document:
+    styled = any(HEADING_STYLE.match(b.style) for b in blocks)
+    title_lines: list[str] = []
+    i = 0
+    # The title: Title/Subtitle styles, or in a typed document its first paragraph when bold or large.
+    while i < len(blocks) and blocks[i].style.lower() in ("title", "subtitle"):
+        title_lines.append(blocks[i].text)
+        i += 1
+    if not title_lines and blocks and not styled and (blocks[0].bold or (blocks[0].size or 0) >= 14) \
+            and not split_number(blocks[0].text)[0]:
+        title_lines.append(blocks[0].text.removeprefix("Appendix").strip())
+        i = 1
+
+    doc = Document(kind="protocol", title=title_lines[0] if title_lines else "", source=Source(path))
+    section: Section | None = None
+    clause: Clause | None = None
+    section_level = 0
+    section_ids: set[str] = set()
+
+    def new_section(number: str, title: str) -> Section:
+        sid = unique_id(slug(title) if title else "opening", section_ids)
+        section_ids.add(sid)
+        s = Section(sid, title.rstrip(":").strip(), number=number, source=Source(path))
+        doc.sections.append(s)
+        return s
+
+    def new_clause(sec: Section, number: str, title: str, first_text: str = "") -> Clause:
+        base = slug(title) if title else (slug(" ".join(first_text.split()[:6]), 40) if first_text else "text")
+        cid = unique_id(f"{sec.id}.{base}", {c.id for c in sec.clauses})
+        c = Clause(cid, title.rstrip(":").strip(), number=number, source=Source(path))
+        sec.clauses.append(c)
+        return c
+
+    for block in blocks[i:]:
+        found = _heading(block, styled, section_level)
+        if found and found[0] == "section":
+            _, number, title = found
+            section = new_section(number, title)
+            clause = None
+            section_level = _style_level(block)
+            continue
+        if section is None:
+            section = new_section("", "")
+        if found and found[0] == "clause":
+            _, number, title = found
+            clause = new_clause(section, number, title, block.text if not title else "")
+            if not title:
+                clause.paragraphs.append(Paragraph(split_number(block.text)[1]))
+            continue
+        if clause is None:
+            clause = new_clause(section, "", "")
+        clause.paragraphs.append(Paragraph(block.text, "bullet" if block.listed else "body"))
+
+    # Headings with nothing under them before the first real section are part of the title block.
+    while len(doc.sections) > 1 and not any(c.paragraphs for c in doc.sections[0].clauses):
+        empty = doc.sections.pop(0)
+        title_lines += [empty.title] + [c.title for c in empty.clauses if c.title]
+    # a title block often repeats a line as subtitle and as heading; say it once
+    doc.metadata.subtitle = " — ".join(dict.fromkeys(t for t in title_lines[1:] if t))
+    return doc
+
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}-{n}", n + 1
+    return out
+
+
+
+# -- facts: title, kind, marking, dates -------------------------------------------------
+
+
+def find_marking(lines: list[str], body: list[str]) -> str:
+    """The protective marking shown in the header or footer, or on a line of its own in the body."""
+    for line in lines:
+        m = _MARKING.search(line)
+        if m:
+            return m.group(1)
+    for text in body:
+        stripped = _MARKING_LABEL.sub("", text).strip()
+        if len(stripped.split()) <= 4:
+            m = _MARKING.fullmatch(stripped.rstrip("."))
+            if m:
+                return m.group(1)
+    return ""
+
+
+def parse_date(text: str) -> date | None:
+    """A date as documents write it: '1 September 2025', 'September 2025', '01/09/2025', '2025-09-01'."""
+    from datetime import datetime
+
+    t = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip())
+    for fmt in ("%d %B %Y", "%B %Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(t.title() if "%B" in fmt else t, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def fill_text_facts(meta: Metadata, blocks: list[Block], header: list[str]) -> Metadata:
+    """The marking, review date, date in force and version the text states, wherever it states them."""
+    texts = header + [b.text for b in blocks]
+    meta.marking = find_marking(header, [b.text for b in blocks])
+    for text in texts:
+        if meta.review_due is None:
+            m = _REVIEW_DATE.search(text)
+            if m:
+                meta.review_due = parse_date(m.group(1))
+        if meta.in_force is None:
+            m = _IN_FORCE.search(text)
+            if m:
+                meta.in_force = parse_date(m.group(1))
+        if not meta.version:
+            m = _VERSION.search(text)
+            if m:
+                meta.version = m.group(1)
+    return meta
+
+
+def kind_from_title(doc: Document, blocks: list[Block], shown: str) -> str:
+    """'protocol' or 'dsa' from what the document calls itself; InputError when the title does not say."""
+    heads = [doc.title, doc.metadata.subtitle] + [b.text for b in blocks[:6] if is_short(b.text)]
+    text = " ".join(h for h in heads if h)
+    if _PROTOCOL_TITLE.search(text):
+        return "protocol"
+    if _DSA_TITLE.search(text) or _ISP_TITLE.search(text):
+        return "dsa"
+    if re.search(r"\bprotocol\b", text, re.IGNORECASE):
+        return "protocol"
+    raise InputError(f"{shown}: its title does not say whether it is an SSP protocol or a data-sharing agreement: "
+                     f"pass --doc protocol or --doc dsa")
+
