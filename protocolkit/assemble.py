@@ -50,6 +50,7 @@ CONTEXT_FIELDS: dict[str, set[str] | None] = {
                "public_authority", "noun", "head", "learners", "systems"},
     "schools": None,
     "schools_with": None,
+    "school_counts": None,
     "public_parties": {"names", "many"},
     "private_schools": {"names", "many"},
     "school_names": set(),
@@ -172,7 +173,9 @@ def _school_context(s: School, p: Partnership) -> dict[str, Any]:
 def _public_parties(p: Partnership) -> dict[str, Any]:
     """The parties that are public authorities (the force, the council, the state schools), for a sentence."""
     names = [p.force.name] + ([p.local_authority.name] if p.local_authority else [])
-    names += [s.name for s in p.schools if s.status in condition.PUBLIC_STATUSES]
+    # a pupil referral unit is not a legal person of its own: the council that maintains it is the authority
+    names += [s.name for s in p.schools if s.status in condition.PUBLIC_STATUSES
+              and not (s.status == "pupil-referral-unit" and p.local_authority)]
     return {"names": join_names(names), "many": len(names) > 1}
 
 
@@ -216,6 +219,7 @@ def template_context(p: Partnership) -> dict[str, Any]:
         "school": _school_context(lead, p),
         "schools": [_school_context(s, p) for s in p.schools],
         "schools_with": _schools_with(p),
+        "school_counts": {key: sum(1 for s in p.schools if test(s)) for key, test in _GROUPS.items()},
         "public_parties": _public_parties(p),
         "private_schools": _private_schools(p),
         "school_names": names,

@@ -18,7 +18,8 @@ _KEEP = (
     r"Independent\s+School\s+Standards", r"schools\s+and\s+colleges", r"guidance\s+for\s+schools",
     r"Wellbeing\s+and\s+Schools\s+Act", r"toolkit\s+for\s+schools", r"schools\s+protocol",
     r"Toolkit\s+for\s+Schools", r"special\s+schools?", r"pupil\s+referral\s+units?", r"maintained\s+schools?",
-    r"independent\s+schools?",
+    r"independent\s+schools?", r"schools?,?\s+(?:or|and)?\s*(?:a\s+)?colleges?",
+    r"from\s+primary\s+to\s+secondary\s+school", r"playgrounds?",
 )
 _KEPT = re.compile("|".join(f"(?:{k})" for k in _KEEP), re.IGNORECASE)
 _JINJA = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.DOTALL)

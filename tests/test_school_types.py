@@ -112,7 +112,10 @@ from protocolkit.project import load_partnership  # noqa: E402
 
 LIB = load_library(ROOT / "clauses")
 # Said of state schools only, or wrong for every school: never in a document whatever the school.
-NEVER = ["through the funding agreement", "through their funding agreements", "takes part in Operation Encompass",
+NEVER = ["first gateway is", "first basis for sharing", "victim or witness of an offence",
+         "breach that is likely to result in a risk", "seriously disrupting good order", "and the streets and public",
+         "decide together, with the police supervisor", "principal, principal", "college or college",
+         "A college, a college", "Neither party", "through the funding agreement", "through their funding agreements", "takes part in Operation Encompass",
          "Each party is a public authority", "approves it before it is signed", "trust board of",
          "local authority's safeguarding duties under the Care Act 2014 apply", "is on school premises to enter"]
 
@@ -181,7 +184,7 @@ CASES = {
                 "For The Beacon Centre, the controller is the local authority that maintains it"],
     }, ["Independent School Standards", "governing body of The Beacon Centre", "the management committee of The Beacon"]),
     "further-education": (None, {
-        "protocol": ["Fenland College", "the principal", "students", "sections 85AA to 85AD of the Further and Higher "
+        "protocol": ["Fenland College", "the principal", "students", "sections 85AA to 85AC of the Further and Higher "
                      "Education Act 1992", "section 85C of the Further and Higher Education Act 1992",
                      "College discipline and police action"],
         "dsa": ["the controller of students' records is the corporation of Fenland College",
@@ -236,3 +239,26 @@ def test_every_document_cites_the_new_duties(name):
     assert "section 164A of the Data Protection Act 2018" in dsa and "acknowledge a complaint within 30 days" in dsa
     assert "the Information Commission" in dsa
     assert "Chief Constable of" in protocol or "Commissioner of Police" in protocol
+
+
+def test_a_pcso_uses_force_under_designated_powers_not_pace_s117():
+    def pcso(d: dict) -> None:
+        d["deployment"]["officer"] = "pcso"
+
+    protocol = _texts("northgate-high", pcso)["protocol"]
+    assert "a power designated to PCSOs under section 38 of the Police Reform Act 2002" in protocol
+    assert "section 117 of the Police and Criminal Evidence Act" not in protocol
+    assert "section 117 of the Police and Criminal Evidence Act" in _texts("northgate-high")["protocol"]
+
+
+def test_two_schools_of_one_kind_are_spoken_of_as_two():
+    protocol = _texts("harbour-cluster")["protocol"]
+    assert "requires the governing body of each of Quayside Primary School and Seaview School" in protocol
+    assert "The governing body of each of Quayside Primary School and Seaview School has" in protocol
+    assert "Any head teacher (for that school) or Essex Police may suspend" in protocol
+    assert "the schools have agreed to fund an enhanced service" in protocol
+
+
+def test_adult_students_parents_are_told_only_with_their_agreement():
+    protocol = _texts("fenland-college")["protocol"]
+    assert protocol.count("only with the student's agreement or where the law requires it") >= 2

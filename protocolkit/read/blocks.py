@@ -52,16 +52,27 @@ _ISP_TITLE = re.compile(r"information[\s-]+sharing\s+protocol", re.IGNORECASE)
 class Block:
     """One paragraph of the body (or one table row, flattened), with what heading detection needs."""
 
-    __slots__ = ("text", "style", "bold", "listed", "table", "size")
+    __slots__ = ("text", "style", "bold", "listed", "table", "size", "underline", "level", "cell_heading", "page")
 
     def __init__(self, text: str, style: str = "", bold: bool = False, listed: bool = False, table: bool = False,
-                 size: float | None = None):
+                 size: float | None = None, underline: bool = False, level: int = 0, cell_heading: bool = False,
+                 page: int | None = None):
         self.text = text
         self.style = style
         self.bold = bold
         self.listed = listed
         self.table = table
         self.size = size
+        self.underline = underline
+        self.level = level  # an outline level (1 = top) from a heading style or a custom style's outline level
+        self.cell_heading = cell_heading  # the one cell of a one-cell table, as headings are often typed
+        self.page = page
+
+    @property
+    def caps(self) -> bool:
+        """Set in capitals, as typed headings often are ("INFORMATION SHARING")."""
+        letters = [c for c in self.text if c.isalpha()]
+        return len(letters) >= 4 and all(c.isupper() for c in letters) and bool(re.search(r"[A-Z]{3}", self.text))
 
 
 # -- headings and the tree --------------------------------------------------------------
@@ -89,45 +100,84 @@ def is_short(text: str) -> bool:
     return len(text) <= _MAX_HEADING_CHARS and len(text.split()) <= _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ";", ","))
 
 
-def _heading(block: Block, styled: bool, section_level: int) -> tuple[str, str, str] | None:
+def _heading(block: Block, styled: bool, section_level: int, body_size: float | None) -> tuple[str, str, str] | None:
     """('section'|'clause', number, title) when the block is a heading, else None."""
-    if block.table:
+    if block.table and not block.cell_heading:
         return None
     number, title = split_number(block.text)
     depth = number.count(".") + 1 if number else 0
-    if styled:
-        m = HEADING_STYLE.match(block.style)
-        if not m:
-            return None
-        level = int(m.group(1))
+    level = _style_level(block)
+    if styled and level:
         if number:
             return ("section" if depth == 1 else "clause"), number, title
         return ("clause" if section_level and level > section_level else "section"), "", title
-    if block.listed:
+    if block.listed and not level:
         return None
-    if number and is_short(block.text) and (block.bold or depth == 1 and len(title.split()) <= 8):
+    emphasised = block.bold or block.underline or block.cell_heading or block.caps or _larger(block, body_size)
+    if number and is_short(block.text) and (emphasised or depth == 1 and len(title.split()) <= 8):
         return ("section" if depth == 1 else "clause"), number, title
     if number and depth > 1:
         return "clause", number, ""  # a numbered paragraph: a clause without a title
-    if block.bold and is_short(block.text):
+    if emphasised and is_short(block.text) and not styled:
         return "section", number, title
     return None
 
 
+def _larger(block: Block, body_size: float | None) -> bool:
+    """Set larger than the body text, as a heading typed with a bigger font is."""
+    return bool(block.size and body_size and block.size >= body_size + 1.5)
+
+
+def _body_size(blocks: list[Block]) -> float | None:
+    """The size most of the text is set in, weighted by length."""
+    weights: dict[float, int] = {}
+    for b in blocks:
+        if b.size:
+            weights[b.size] = weights.get(b.size, 0) + len(b.text)
+    return max(weights, key=weights.__getitem__) if weights else None
+
+
 def _style_level(block: Block) -> int:
     m = HEADING_STYLE.match(block.style)
-    return int(m.group(1)) if m else 0
+    return int(m.group(1)) if m else block.level
+
+
+_CONTENTS_TITLE = re.compile(r"^(table\s+of\s+)?contents?$|^index$", re.IGNORECASE)
+# "13. Training 11", "Training ........ 11", "Appendix A: Forms 24": a title ending in a page number.
+_CONTENTS_ENTRY = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|appendix\s+\w+:?)\s+)?\S.{0,90}?"
+                             r"(?:\s*\.{2,}\s*|\s+|\t)\d{1,3}$", re.IGNORECASE)
+
+
+def without_contents(blocks: list[Block]) -> list[Block]:
+    """The blocks less a typed contents list: the "Contents" line and the entries after it that end in a page
+    number. A contents list repeats the headings; read as headings it would hide a section the body lacks."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if _CONTENTS_TITLE.match(blocks[i].text.strip(" :")):
+            j = i + 1
+            while j < len(blocks) and _CONTENTS_ENTRY.match(blocks[j].text.strip()):
+                j += 1
+            if j - i > 2:
+                i = j
+                continue
+        out.append(blocks[i])
+        i += 1
+    return out
 
 
 def tree_from_blocks(blocks: list[Block], path: str) -> Document:
-    styled = any(HEADING_STYLE.match(b.style) for b in blocks)
+    blocks = without_contents(blocks)
+    styled = sum(1 for b in blocks if _style_level(b)) >= 3
+    body_size = _body_size(blocks)
     title_lines: list[str] = []
     i = 0
     # The title: Title/Subtitle styles, or in a typed document its first paragraph when bold or large.
     while i < len(blocks) and blocks[i].style.lower() in ("title", "subtitle"):
         title_lines.append(blocks[i].text)
         i += 1
-    if not title_lines and blocks and not styled and (blocks[0].bold or (blocks[0].size or 0) >= 14) \
+    if not title_lines and blocks and not styled and (blocks[0].bold or (blocks[0].size or 0) >= 14
+                                                      or _larger(blocks[0], body_size)) \
             and not split_number(blocks[0].text)[0]:
         title_lines.append(blocks[0].text.removeprefix("Appendix").strip())
         i = 1
@@ -153,7 +203,7 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
         return c
 
     for block in blocks[i:]:
-        found = _heading(block, styled, section_level)
+        found = _heading(block, styled, section_level, body_size)
         if found and found[0] == "section":
             _, number, title = found
             section = new_section(number, title)
