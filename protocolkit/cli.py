@@ -63,14 +63,14 @@ class DiffFormat(str, Enum):
 
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., help="Partnership files, clause library folders, .docx files, or folders holding them."),
+    paths: List[Path] = typer.Argument(..., help="Partnership files, clause library folders, documents (.docx, .pdf, .odt, .doc), or folders holding them."),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Profile name (see profiles/) or a profile YAML file."),
     today: Optional[str] = typer.Option(None, "--today", help="Check review dates as of this day (YYYY-MM-DD)."),
-    doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="What a .docx is meant to be; without it, its title decides."),
+    doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="What a document is meant to be; without it, its title decides."),
     library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
 ) -> None:
-    """Validate and check clause libraries, partnership files and existing .docx documents."""
+    """Validate and check clause libraries, partnership files and documents written elsewhere (.docx, .pdf, .odt, .doc)."""
     from protocolkit.check.command import check_command
 
     day = parse_today(today)

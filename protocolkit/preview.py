@@ -15,10 +15,10 @@ def preview_markdown(path: Path, kind: str, library: Path | None) -> tuple[str, 
 
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if path.suffix.lower() == ".docx":
-        from protocolkit.read.docx import read_docx
+    from protocolkit.read import is_document, read_document
 
-        return render_markdown(read_docx(path, kind)), []
+    if is_document(path):
+        return render_markdown(read_document(path, kind)), []
     lib = load_library(library)
     loaded = load_partnership(path, lib)
     if not loaded.ok:

@@ -19,6 +19,7 @@ from protocolkit.findings import Finding, InputError
 from protocolkit.library import DOCUMENTS_FILE, Library, is_library_dir, shown
 from protocolkit.load import YamlFile, YamlProblem, position, read_yaml, validate, value_source
 from protocolkit.model import Partnership
+from protocolkit.read import is_document
 
 InputKind = Literal["partnership", "library", "docx", "yaml", "other"]
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox"}
@@ -64,9 +65,9 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
                         add_library(lib)
                     elif _sniff(child) == "partnership":
                         found.append(Input("partnership", child))
-                elif want_docx and child.is_file() and child.suffix.lower() == ".docx" and not child.name.startswith("~$"):
+                elif want_docx and child.is_file() and is_document(child):
                     found.append(Input("docx", child))
-        elif path.suffix.lower() == ".docx":
+        elif is_document(path):
             found.append(Input("docx", path))
         else:
             lib = _library_root(path)

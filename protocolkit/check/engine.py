@@ -117,11 +117,11 @@ def _one(item: Input, lib: Library, today: date, profile) -> tuple[list[Finding]
 
 
 def check_docx(item: Input, lib: Library, today: date, profile=None, doc_kind: str | None = None) -> list[Finding]:
-    """Every rule for a .docx written elsewhere, read into the document tree."""
-    from protocolkit.read.docx import read_docx
+    """Every rule for a document written elsewhere (.docx, .pdf, .odt, .doc), read into the document tree."""
+    from protocolkit.read import read_document
 
     path = shown(item.path)
-    doc = read_docx(item.path, doc_kind)
+    doc = read_document(item.path, doc_kind)
     for i, section in enumerate(doc.sections):
         _ORDER[(path, section.id)] = i
     return _run_rules(Subject("docx", path, lib, today, [doc], profile=profile))

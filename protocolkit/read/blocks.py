@@ -142,7 +142,7 @@ def _style_level(block: Block) -> int:
     return int(m.group(1)) if m else block.level
 
 
-_CONTENTS_TITLE = re.compile(r"^(table\s+of\s+)?contents?$|^index$", re.IGNORECASE)
+_CONTENTS_TITLE = re.compile(r"^(table\s+of\s+)?contents?(\s+page)?$|^index$", re.IGNORECASE)
 # "13. Training 11", "Training ........ 11", "Appendix A: Forms 24": a title ending in a page number.
 _CONTENTS_ENTRY = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|appendix\s+\w+:?)\s+)?\S.{0,90}?"
                              r"(?:\s*\.{2,}\s*|\s+|\t)\d{1,3}$", re.IGNORECASE)
@@ -155,11 +155,18 @@ def without_contents(blocks: list[Block]) -> list[Block]:
     i = 0
     while i < len(blocks):
         if _CONTENTS_TITLE.match(blocks[i].text.strip(" :")):
-            j = i + 1
-            while j < len(blocks) and _CONTENTS_ENTRY.match(blocks[j].text.strip()):
+            j, end = i + 1, i + 1
+            misses = 0
+            while j < len(blocks) and misses <= 2:
+                if _CONTENTS_ENTRY.match(blocks[j].text.strip()):
+                    end, misses = j + 1, 0
+                elif is_short(blocks[j].text):
+                    misses += 1  # an entry wrapped onto two lines leaves a line without its page number
+                else:
+                    break
                 j += 1
-            if j - i > 2:
-                i = j
+            if end - i > 2:
+                i = end
                 continue
         out.append(blocks[i])
         i += 1
@@ -186,6 +193,7 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
     section: Section | None = None
     clause: Clause | None = None
     section_level = 0
+    last_number: int | None = None
     section_ids: set[str] = set()
 
     def new_section(number: str, title: str) -> Section:
@@ -204,6 +212,14 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
 
     for block in blocks[i:]:
         found = _heading(block, styled, section_level, body_size)
+        if found and found[0] == "section" and found[1] and not styled:
+            # typed numbering only goes up: "1 Law" after section 12 is an item of a numbered list, not section 1
+            n = int(found[1].split(".")[0])
+            if last_number is not None and n <= last_number:
+                found = None
+                block.listed = True
+            else:
+                last_number = n
         if found and found[0] == "section":
             _, number, title = found
             section = new_section(number, title)

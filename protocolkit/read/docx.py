@@ -26,6 +26,7 @@ from protocolkit.read.blocks import (
     BULLET_MARK,
     Block,
     fill_text_facts,
+    is_short,
     kind_from_title,
     slug,
     split_number,
@@ -34,10 +35,11 @@ from protocolkit.read.blocks import (
 )
 
 
-def read_docx(path: Path | str, kind: str | None = None) -> Document:
-    """The document tree of a .docx; `kind` is 'protocol' or 'dsa', or None to let the title decide."""
+def read_docx(path: Path | str, kind: str | None = None, display: str | None = None) -> Document:
+    """The document tree of a .docx; `kind` is 'protocol' or 'dsa', or None to let the title decide; `display` is
+    the name to show for it (the user's file, when this .docx is a conversion of it)."""
     p = Path(path)
-    shown = str(path)
+    shown = display or str(path)
     package = _open(p, shown)
     blocks = list(_blocks(package))
     recorded = _recorded_ids(package)
@@ -102,34 +104,70 @@ def _blocks(package: Any) -> Iterator[Block]:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     body = package.element.body
-    styles: dict[str | None, tuple[str, bool]] = {}
+    styles: dict[str | None, tuple[str, bool, bool, float | None, int]] = {}
+    default_size = _default_size(package)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             block = _paragraph_block(DocxParagraph(child, package), styles)
+            block.size = block.size or default_size
             if block.text:
                 yield block
         elif tag == "tbl":
             yield from _table_blocks(Table(child, package))
 
 
-def _paragraph_block(par: Any, styles: dict[str | None, tuple[str, bool]]) -> Block:
+def _default_size(package: Any) -> float:
+    """The size body text is set in when nothing says otherwise: the Normal style's, or the document default."""
+    try:
+        normal = package.styles["Normal"].font.size
+        if normal is not None:
+            return normal.pt
+    except KeyError:
+        pass
+    sz = package.styles.element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}sz")
+    try:
+        return int(sz.get(_W + "val")) / 2 if sz is not None else 10.0  # half-points; Word's own default is 10 pt
+    except (TypeError, ValueError):
+        return 10.0
+
+
+def _outline_level(ppr: Any) -> int:
+    """1 for outline level 0 (Word's top level), and so on; 0 when none is set (level 9 is body text)."""
+    if ppr is None:
+        return 0
+    el = ppr.find(_W + "outlineLvl")
+    if el is None:
+        return 0
+    try:
+        level = int(el.get(_W + "val", "9"))
+    except ValueError:
+        return 0
+    return level + 1 if level < 9 else 0
+
+
+def _paragraph_block(par: Any, styles: dict[str | None, tuple[str, bool, bool, float | None, int]]) -> Block:
     text = " ".join(par.text.split())
     # python-docx finds a style by a linear scan of styles.xml; look each style id up once per document
     style_id = par._p.style
     if style_id not in styles:
         st = par.style
-        styles[style_id] = (st.name if st is not None else "", bool(st is not None and st.font is not None and st.font.bold))
-    style, style_bold = styles[style_id]
+        font = st.font if st is not None else None
+        styles[style_id] = (st.name if st is not None else "", bool(font is not None and font.bold),
+                            bool(font is not None and font.underline), font.size.pt if font is not None and font.size else None,
+                            _outline_level(st.element.pPr) if st is not None else 0)
+    style, style_bold, style_underline, style_size, style_level = styles[style_id]
     runs = [r for r in par.runs if r.text.strip()]
     bold = bool(runs) and all((r.bold if r.bold is not None else style_bold) for r in runs)
-    sizes = [r.font.size.pt for r in runs if r.font.size is not None]
+    underline = bool(runs) and all((r.underline if r.underline is not None else style_underline) for r in runs)
+    sizes = [r.font.size.pt for r in runs if r.font.size is not None] or ([style_size] if style_size else [])
     ppr = par._p.pPr
     listed = "list" in style.lower() or (ppr is not None and ppr.numPr is not None)
     if BULLET_MARK.match(text):
         listed = True
         text = BULLET_MARK.sub("", text, count=1)
-    return Block(text, style, bold, listed, False, max(sizes) if sizes else None)
+    level = _outline_level(ppr) or style_level
+    return Block(text, style, bold, listed, False, max(sizes) if sizes else None, underline=underline, level=level)
 
 
 def _table_blocks(table: Any) -> Iterator[Block]:
@@ -143,6 +181,9 @@ def _table_blocks(table: Any) -> Iterator[Block]:
         rows.append(cells)
     if rows and rows[0] and rows[0][0].lower() in ("contents", "table of contents"):
         return  # a typed contents list repeats the headings the body already has
+    if len(rows) == 1 and len(rows[0]) == 1 and is_short(rows[0][0]):
+        yield Block(rows[0][0], table=True, cell_heading=True)  # a heading typed in a shaded one-cell table
+        return
     for cells in rows:
         text = " | ".join(c for c in cells if c)
         if text:
