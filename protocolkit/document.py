@@ -22,11 +22,12 @@ DOC_FILENAMES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Source:
-    """Where a node came from: a file and, when known, a 1-based line and column."""
+    """Where a node came from: a file and, when known, a 1-based line and column, or the page of a PDF."""
 
     path: str
     line: int | None = None
     column: int | None = None
+    page: int | None = None
 
     def __str__(self) -> str:
         if self.line is None:
@@ -38,6 +39,7 @@ class Source:
 class Paragraph:
     text: str
     style: Literal["body", "bullet"] = "body"
+    page: int | None = None  # the page it starts on, for a document read from a PDF
 
 
 @dataclass

@@ -21,12 +21,16 @@ class Finding:
     column: int | None = None
     clause: str | None = None
     section: str | None = None
+    key: str | None = None  # the profile section or register entry concerned
+    text: str | None = None  # the exact words that triggered the finding
+    page: int | None = None  # the page of a PDF where they stand
 
     @classmethod
     def at(cls, source: Source | None, rule: str, severity: Severity, message: str, **where: str | None) -> "Finding":
         """A finding placed at a source (or nowhere in particular)."""
         src = source or Source("")
-        return cls(rule, severity, message, src.path, src.line, src.column, where.get("clause"), where.get("section"))
+        return cls(rule, severity, message, src.path, src.line, src.column, where.get("clause"), where.get("section"),
+                   where.get("key"), where.get("text"), src.page)
 
     def location(self) -> str:
         """path:line:col, as editors and terminals link it."""

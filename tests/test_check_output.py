@@ -93,7 +93,8 @@ def test_json_shape(run, tmp_path):
     assert set(data) == {"findings", "summary"}
     assert data["summary"] == {"error": 2, "warning": 0, "info": 0}
     for f in data["findings"]:
-        assert set(f) == {"rule", "severity", "message", "path", "line", "column", "clause", "section"}
+        assert set(f) == {"rule", "severity", "message", "path", "line", "column", "clause", "section", "key", "text",
+                          "page"}
 
 
 def test_text_grouped_by_file_and_plain_when_piped(run, tmp_path):

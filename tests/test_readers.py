@@ -164,3 +164,13 @@ def test_a_typed_contents_list_is_not_read_as_sections(run, tmp_path):
     assert [s.title for s in doc.sections if s.title] == ["Purpose", "Aims", "Review"]
     code, found = findings(run, path, "--doc", "protocol")
     assert "training" in {f["section"] for f in found if f["rule"] == "missing-section"}
+
+
+def test_findings_on_a_pdf_quote_their_evidence_and_page(run):
+    _, found = findings(run, FORMATS / "staffordshire-protocol.pdf")
+    dated = [f for f in found if f["rule"] == "dated-reference"]
+    assert dated and all(f["text"] and f["key"] and f["page"] for f in dated)
+    ecm = next(f for f in dated if f["key"] == "every-child-matters")
+    assert ecm["text"] == "Every Child Matters" and ecm["page"] == 2
+    missing = [f for f in found if f["rule"] == "missing-section"]
+    assert {f["key"] for f in missing} == {f["section"] for f in missing}

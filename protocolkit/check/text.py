@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -69,10 +69,12 @@ def yaml_texts(yfile: YamlFile, skip: tuple[str, ...] = ()) -> Iterator[YamlText
 
 
 def yaml_finding(t: YamlText, rule: str, severity: Severity, message: str,
-                 match: re.Match[str] | None = None, pattern: re.Pattern[str] | None = None) -> Finding:
-    """A finding at the words a match found in a YAML string."""
+                 match: re.Match[str] | None = None, pattern: re.Pattern[str] | None = None,
+                 key: str | None = None) -> Finding:
+    """A finding at the words a match found in a YAML string, quoting them."""
     line, col = t.place(match, pattern)
-    return Finding(rule, severity, message, t.file.path, line, col, t.clause)
+    return Finding(rule, severity, message, t.file.path, line, col, t.clause, key=key,
+                   text=" ".join(match.group(0).split()) if match is not None else None)
 
 
 def where(section: Section, clause: Clause | None = None) -> str:
@@ -86,22 +88,32 @@ def where(section: Section, clause: Clause | None = None) -> str:
     return label
 
 
-def docx_finding(path: str, section: Section, clause: Clause | None, rule: str, severity: Severity, message: str) -> Finding:
-    """A finding in a .docx, placed at its section and clause."""
+def docx_finding(path: str, section: Section, clause: Clause | None, rule: str, severity: Severity, message: str,
+                 text: str | None = None, key: str | None = None, page: int | None = None) -> Finding:
+    """A finding in a document read from elsewhere, placed at its section and clause, quoting its evidence."""
     return Finding(rule, severity, f"{where(section, clause)}: {message}", path, None, None,
-                   clause.id if clause is not None else None, section.id)
+                   clause.id if clause is not None else None, section.id, key,
+                   " ".join(text.split()) if text else None, page)
 
 
-def doc_paragraphs(doc: Document) -> Iterator[tuple[Section, Clause, str]]:
-    """Every paragraph of a document with its section and clause, titles included."""
+class DocText(NamedTuple):
+    section: Section
+    clause: Clause
+    text: str
+    page: int | None
+
+
+def doc_paragraphs(doc: Document) -> Iterator[DocText]:
+    """Every paragraph of a document with its section, clause and page, titles included."""
     for s in doc.sections:
         if s.title:
-            yield s, (s.clauses[0] if s.clauses else Clause(f"{s.id}.text", "")), s.title
+            yield DocText(s, (s.clauses[0] if s.clauses else Clause(f"{s.id}.text", "")), s.title,
+                          s.source.page if s.source else None)
         for c in s.clauses:
             if c.title:
-                yield s, c, c.title
+                yield DocText(s, c, c.title, c.source.page if c.source else None)
             for p in c.paragraphs:
-                yield s, c, p.text
+                yield DocText(s, c, p.text, p.page)
 
 
 def sentences(text: str) -> list[str]:

@@ -196,17 +196,17 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
     last_number: int | None = None
     section_ids: set[str] = set()
 
-    def new_section(number: str, title: str) -> Section:
+    def new_section(number: str, title: str, page: int | None = None) -> Section:
         sid = unique_id(slug(title) if title else "opening", section_ids)
         section_ids.add(sid)
-        s = Section(sid, title.rstrip(":").strip(), number=number, source=Source(path))
+        s = Section(sid, title.rstrip(":").strip(), number=number, source=Source(path, page=page))
         doc.sections.append(s)
         return s
 
-    def new_clause(sec: Section, number: str, title: str, first_text: str = "") -> Clause:
+    def new_clause(sec: Section, number: str, title: str, first_text: str = "", page: int | None = None) -> Clause:
         base = slug(title) if title else (slug(" ".join(first_text.split()[:6]), 40) if first_text else "text")
         cid = unique_id(f"{sec.id}.{base}", {c.id for c in sec.clauses})
-        c = Clause(cid, title.rstrip(":").strip(), number=number, source=Source(path))
+        c = Clause(cid, title.rstrip(":").strip(), number=number, source=Source(path, page=page))
         sec.clauses.append(c)
         return c
 
@@ -222,21 +222,21 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
                 last_number = n
         if found and found[0] == "section":
             _, number, title = found
-            section = new_section(number, title)
+            section = new_section(number, title, block.page)
             clause = None
             section_level = _style_level(block)
             continue
         if section is None:
-            section = new_section("", "")
+            section = new_section("", "", block.page)
         if found and found[0] == "clause":
             _, number, title = found
-            clause = new_clause(section, number, title, block.text if not title else "")
+            clause = new_clause(section, number, title, block.text if not title else "", block.page)
             if not title:
-                clause.paragraphs.append(Paragraph(split_number(block.text)[1]))
+                clause.paragraphs.append(Paragraph(split_number(block.text)[1], page=block.page))
             continue
         if clause is None:
-            clause = new_clause(section, "", "")
-        clause.paragraphs.append(Paragraph(block.text, "bullet" if block.listed else "body"))
+            clause = new_clause(section, "", "", page=block.page)
+        clause.paragraphs.append(Paragraph(block.text, "bullet" if block.listed else "body", block.page))
 
     # Headings with nothing under them before the first real section are part of the title block.
     while len(doc.sections) > 1 and not any(c.paragraphs for c in doc.sections[0].clauses):

@@ -147,8 +147,7 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
             if BULLET_MARK.match(text):
                 text = BULLET_MARK.sub("", text, count=1)
             block = Block(text, bold=all(ln.bold for ln in current), listed=listed,
-                          size=max(ln.size for ln in current))
-            block.page = first.page
+                          size=max(ln.size for ln in current), page=first.page)
             blocks.append(block)
             current.clear()
 

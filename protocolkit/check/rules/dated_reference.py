@@ -42,21 +42,23 @@ def check(subject: Subject) -> Iterator[Finding]:
     for yfile in text_files(subject):
         for t in yaml_texts(yfile, skip):
             for entry, m, pattern in dated_matches(t.value, register):
-                yield yaml_finding(t, ID, SEVERITY, _message(m.group(0), entry), m, pattern)
+                yield yaml_finding(t, ID, SEVERITY, _message(m.group(0), entry), m, pattern, key=entry.id)
 
 
 def _docx(subject: Subject, register) -> Iterator[Finding]:
     for doc in subject.documents:
         found: dict[tuple[str, str, str], list[str]] = {}
         places = {}
-        for section, clause, text in doc_paragraphs(doc):
+        for section, clause, text, page in doc_paragraphs(doc):
             for entry, m, _ in dated_matches(text, register):
                 key = (section.id, clause.id, entry.id)
-                places[key] = (section, clause, entry)
+                if key not in places:
+                    places[key] = (section, clause, entry, page)
                 words = " ".join(m.group(0).split())
                 if words not in found.setdefault(key, []):
                     found[key].append(words)
         for key, words in found.items():
-            section, clause, entry = places[key]
+            section, clause, entry, page = places[key]
             matched = "\u201d, \u201c".join(words)
-            yield docx_finding(subject.path, section, clause, ID, SEVERITY, _message(matched, entry))
+            yield docx_finding(subject.path, section, clause, ID, SEVERITY, _message(matched, entry),
+                               text=words[0], key=entry.id, page=page)

@@ -99,7 +99,7 @@ def check(subject: Subject) -> Iterator[Finding]:
     else:
         for doc in subject.documents:
             if doc.kind == "dsa":
-                what = _unconditioned(" ".join(text for _, _, text in doc_paragraphs(doc)))
+                what = _unconditioned(" ".join(t.text for t in doc_paragraphs(doc)))
                 if what:
                     line, col = at(subject.yaml, "clauses") if subject.yaml and "clauses" in subject.yaml.data else (1, 1)
                     yield Finding(ID, SEVERITY, ART9_MSG.format(what=what), subject.path, line, col)
@@ -128,13 +128,13 @@ def _library_dsa(subject: Subject) -> Iterator[Finding]:
 def _docx(subject: Subject) -> Iterator[Finding]:
     for doc in subject.documents:
         seen = set()
-        for section, clause, text in doc_paragraphs(doc):
-            for msg, _, _ in misuses(text):
+        for section, clause, text, page in doc_paragraphs(doc):
+            for msg, _, m in misuses(text):
                 key = (section.id, clause.id, msg)
                 if key not in seen:
                     seen.add(key)
-                    yield docx_finding(subject.path, section, clause, ID, SEVERITY, msg)
+                    yield docx_finding(subject.path, section, clause, ID, SEVERITY, msg, text=m.group(0), page=page)
         if doc.kind == "dsa":
-            what = _unconditioned(" ".join(text for _, _, text in doc_paragraphs(doc)))
+            what = _unconditioned(" ".join(t.text for t in doc_paragraphs(doc)))
             if what:
                 yield Finding(ID, SEVERITY, ART9_MSG.format(what=what), subject.path)

@@ -44,7 +44,7 @@ def check(subject: Subject) -> Iterator[Finding]:
                 yield Finding(ID, SEVERITY,
                               f"the {label} has no \u201c{req.title}\u201d section (required by {req.source}): no clause "
                               f"in the library applies to this partnership; include one, or add a local clause with "
-                              f"section: {req.id}", subject.path, line, col, None, req.id)
+                              f"section: {req.id}", subject.path, line, col, None, req.id, key=req.id)
             else:
                 if any(req.matches(h) for h in heads) or (req.opening and has_opening(doc)):
                     continue
@@ -52,7 +52,7 @@ def check(subject: Subject) -> Iterator[Finding]:
                 yield Finding(ID, SEVERITY,
                               f"the {label} has no \u201c{req.title}\u201d section (required by {req.source}); "
                               f"no heading names it (looked for {words}): add the section",
-                              subject.path, None, None, None, req.id)
+                              subject.path, None, None, None, req.id, key=req.id)
 
 
 def _library(subject: Subject, profile) -> Iterator[Finding]:

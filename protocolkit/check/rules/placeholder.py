@@ -31,13 +31,14 @@ def check(subject: Subject) -> Iterator[Finding]:
     if subject.kind == "docx":
         for doc in subject.documents:
             seen = set()
-            for section, clause, text in doc_paragraphs(doc):
+            for section, clause, text, page in doc_paragraphs(doc):
                 for m in PLACEHOLDER.finditer(text):
                     key = (section.id, clause.id, m.group(0))
                     if key not in seen:
                         seen.add(key)
                         yield docx_finding(subject.path, section, clause, ID, SEVERITY,
-                                           f"placeholder \u201c{m.group(0)}\u201d left in the text: fill it in")
+                                           f"placeholder \u201c{m.group(0)}\u201d left in the text: fill it in",
+                                           text=m.group(0), page=page)
         return
     for yfile in text_files(subject):
         for t in yaml_texts(yfile):
