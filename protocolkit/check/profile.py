@@ -28,6 +28,24 @@ class RequiredSection(Strict):
                                 "found in a heading of a .docx written elsewhere, show the section is there.")
     opening: bool = Field(default=False, description="An untitled opening passage before the first heading counts "
                           "as this section (documents often open with their purpose).")
+    signals: list[str] = Field(default_factory=list, description=(
+        "Regular expressions (case-insensitive) for what the section says. A document with no heading naming the "
+        "section still has it when its text, anywhere, matches enough different signals."))
+    signals_min: int = Field(default=2, ge=1, description="How many different signals show the substance is there.")
+
+    @field_validator("signals")
+    @classmethod
+    def _compiles(cls, signals: list[str]) -> list[str]:
+        for s in signals:
+            try:
+                re.compile(s)
+            except re.error as exc:
+                raise ValueError(f"signal {s!r} is not a valid regular expression: {exc}") from None
+        return signals
+
+    def signal_patterns(self) -> list[re.Pattern[str]]:
+        """The signals, compiled (case-insensitive)."""
+        return _compiled(tuple(self.signals))
 
     @field_validator("headings")
     @classmethod
@@ -62,6 +80,11 @@ class Profile(Strict):
     def required(self, kind: str) -> list[RequiredSection]:
         """The mandatory sections of one kind of document."""
         return self.documents.get(kind, [])
+
+
+@lru_cache(maxsize=256)
+def _compiled(signals: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(s, re.IGNORECASE) for s in signals]
 
 
 def _words(text: str) -> str:

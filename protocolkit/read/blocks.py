@@ -27,6 +27,7 @@ _MAX_HEADING_CHARS = 100
 MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "TOP SECRET", "SECRET",
             "NOT PROTECTIVELY MARKED", "RESTRICTED", "PROTECT", "UNCLASSIFIED", "CONFIDENTIAL")
 _MARKING = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(m) for m in MARKINGS) + r")(?![A-Za-z])")
+_MARKING_ANY_CASE = re.compile(_MARKING.pattern, re.IGNORECASE)
 _MARKING_LABEL = re.compile(r"^\s*(?:protective marking|security classification|classification|marking)\s*[:\-|]?\s*", re.I)
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -34,11 +35,12 @@ _DATE = (rf"(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s
          r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})")
 _REVIEW_DATE = re.compile(
     rf"(?:(?:next\s+)?review\s+(?:date|due(?:\s+date)?)|date\s+(?:of|for)\s+(?:next\s+)?review|"
+    rf"date\s+(?:of\s+|for\s+)?(?:the\s+)?(?:agreement|protocol|document|policy|next)\s+review|"
     rf"(?:to\s+be\s+|will\s+be\s+|next\s+)?reviewed\s+(?:by|on|before|in)|review\s+(?:by|on|before))"
-    rf"\s*[:\-|]?\s*(?:on\s+|by\s+)?{_DATE}", re.IGNORECASE)
+    rf"[\s:\-|]*(?:on\s+|by\s+)?{_DATE}", re.IGNORECASE)
 _IN_FORCE = re.compile(
     rf"(?:date\s+(?:in\s+force|of\s+issue|of\s+agreement)|in\s+force\s+(?:from|on)|effective\s+(?:date|from)|"
-    rf"commencement\s+date|start\s+date)\s*[:\-|]?\s*{_DATE}", re.IGNORECASE)
+    rf"commencement\s+date|start\s+date)[\s:\-|]*{_DATE}", re.IGNORECASE)
 _VERSION = re.compile(r"\bversion\s*(?:no\.?|number)?\s*[:\-|]?\s*(\d+(?:\.\d+)*)\b", re.IGNORECASE)
 
 # What a title says about the document it heads.
@@ -266,11 +268,13 @@ def find_marking(lines: list[str], body: list[str]) -> str:
         if m:
             return m.group(1)
     for text in body:
-        stripped = _MARKING_LABEL.sub("", text).strip()
+        labelled = _MARKING_LABEL.match(text)
+        stripped = _MARKING_LABEL.sub("", text).strip(" .|:")
         if len(stripped.split()) <= 4:
-            m = _MARKING.fullmatch(stripped.rstrip("."))
+            # after a label ("Protective Marking | Not Protectively Marked") the marking may be in any case
+            m = (_MARKING_ANY_CASE if labelled else _MARKING).fullmatch(stripped)
             if m:
-                return m.group(1)
+                return m.group(1).upper()
     return ""
 
 

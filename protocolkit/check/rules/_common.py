@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from protocolkit.check.profile import RequiredSection
 from protocolkit.check.subject import Subject
+from protocolkit.check.text import DocText, doc_paragraphs
 from protocolkit.document import Document
 from protocolkit.library import CITATIONS_FILE, Library
 from protocolkit.load import YamlFile, position
@@ -144,6 +147,49 @@ def at(yfile: YamlFile | None, *loc, key: bool = True) -> tuple[int, int]:
         return 1, 1
     line, col = position(yfile.data, list(loc), at_key=key)
     return line or 1, col or 1
+
+
+FRAGMENT_WORDS = {"protocol": 1200, "dsa": 800}  # far fewer words than any complete protocol or agreement
+
+
+def word_count(doc: Document) -> int:
+    """The words of a document's body, headings included."""
+    return sum(len(t.text.split()) for t in doc_paragraphs(doc))
+
+
+def is_fragment(doc: Document) -> bool:
+    """Whether the document reads as a fragment: far shorter than any complete protocol or DSA."""
+    return word_count(doc) < FRAGMENT_WORDS.get(doc.kind, 800)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How a document covers a mandatory section: by a heading, by its opening, by its substance, thinly or not at all;
+    with the words and the place that showed it."""
+
+    how: str  # "heading" | "opening" | "substance" | "thin" | "absent"
+    evidence: tuple[tuple[str, DocText], ...] = ()
+
+
+def coverage(doc: Document, req: RequiredSection) -> Coverage:
+    """Where a document covers a profile section: a heading that names it, or enough of what such a section says."""
+    for section in doc.sections:
+        titles = [section.title] + [c.title for c in section.clauses]
+        if any(t and req.matches(t) for t in titles):
+            return Coverage("heading")
+    if req.opening and has_opening(doc):
+        return Coverage("opening")
+    texts = list(doc_paragraphs(doc))
+    found: list[tuple[str, DocText]] = []
+    for pattern in req.signal_patterns():
+        for t in texts:
+            m = pattern.search(t.text)
+            if m:
+                found.append((" ".join(m.group(0).split()), t))
+                break
+    if len(found) >= req.signals_min:
+        return Coverage("substance", tuple(found))
+    return Coverage("thin" if found else "absent", tuple(found))
 
 
 def headings(doc: Document) -> list[str]:

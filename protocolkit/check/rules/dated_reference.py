@@ -49,8 +49,11 @@ def _docx(subject: Subject, register) -> Iterator[Finding]:
     for doc in subject.documents:
         found: dict[tuple[str, str, str], list[str]] = {}
         places = {}
+        marking = (doc.metadata.marking or "").upper()
         for section, clause, text, page in doc_paragraphs(doc):
             for entry, m, _ in dated_matches(text, register):
+                if marking and " ".join(m.group(0).split()).upper() == marking:
+                    continue  # the document's own marking: the protective-marking rule reports it, once
                 key = (section.id, clause.id, entry.id)
                 if key not in places:
                     places[key] = (section, clause, entry, page)

@@ -99,18 +99,27 @@ def check(subject: Subject) -> Iterator[Finding]:
     else:
         for doc in subject.documents:
             if doc.kind == "dsa":
-                what = _unconditioned(" ".join(t.text for t in doc_paragraphs(doc)))
+                what = _unconditioned("\n".join(t.text for t in doc_paragraphs(doc)))
                 if what:
                     line, col = at(subject.yaml, "clauses") if subject.yaml and "clauses" in subject.yaml.data else (1, 1)
                     yield Finding(ID, SEVERITY, ART9_MSG.format(what=what), subject.path, line, col)
+
+
+# A question on a form ("Does the request include health information? Yes / No") asks; it does not share.
+_QUESTION = re.compile(r"\?\s*$|\byes\s*/\s*no\b|\by\s*/\s*n\b|[\u2610\u2611\u2612]", re.IGNORECASE)
 
 
 def _unconditioned(text: str) -> str:
     """What sensitive data the text shares when it names no Article 9/10 condition; '' otherwise."""
     if CONDITION.search(text):
         return ""
-    m = SENSITIVE.search(text)
-    return " ".join(m.group(0).split()).lower() if m else ""
+    for sentence in (s for para in text.split("\n") for s in sentences(para)):
+        if _QUESTION.search(sentence):
+            continue
+        m = SENSITIVE.search(sentence)
+        if m:
+            return " ".join(m.group(0).split()).lower()
+    return ""
 
 
 def _library_dsa(subject: Subject) -> Iterator[Finding]:
@@ -118,7 +127,7 @@ def _library_dsa(subject: Subject) -> Iterator[Finding]:
     clauses = [c for c in lib.clauses.values()
                if "dsa" in c.model.documents and c.model.status == "active" and not c.model.optional]
     texts = [(c, " ".join([c.model.text, *c.model.items])) for c in clauses]
-    what = _unconditioned(" ".join(t for _, t in texts))
+    what = _unconditioned("\n".join(t for _, t in texts))
     if what:
         # the words may only match across two clauses' texts: then the first clause carries the finding
         first = next((c for c, t in texts if SENSITIVE.search(t)), clauses[0])
@@ -135,6 +144,6 @@ def _docx(subject: Subject) -> Iterator[Finding]:
                     seen.add(key)
                     yield docx_finding(subject.path, section, clause, ID, SEVERITY, msg, text=m.group(0), page=page)
         if doc.kind == "dsa":
-            what = _unconditioned(" ".join(t.text for t in doc_paragraphs(doc)))
+            what = _unconditioned("\n".join(t.text for t in doc_paragraphs(doc)))
             if what:
                 yield Finding(ID, SEVERITY, ART9_MSG.format(what=what), subject.path)

@@ -3,9 +3,11 @@
 Each document type has mandatory sections, listed with their sources in the active profile
 (profiles/england.yaml by default; `--profile` picks another). A partnership's assembled
 document must have every one; a library's outline must have every one and a clause that fills
-it; a .docx written elsewhere must have a heading that names each (the profile lists the heading
-words, so "Exchange of Information" and "Management of Information" both count as the
-information-sharing section).
+it. A document written elsewhere has a section when a heading names it (the profile lists the
+heading words, so "Exchange of Information" and "Management of Information" both count as the
+information-sharing section) or when its substance is there wherever it sits: enough different
+signals from the profile (a review sentence inside "Other issues", searching described under the
+staff's duties). A section with only a passing mention is the thin-section rule's warning.
 
 Passes (a .docx protocol):   ... 9. Management of Information ... 12. Safeguarding and referrals ...
 Fails (a .docx protocol):    no heading names safeguarding, child protection or referrals
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from protocolkit.check.rules._common import KIND_LABEL, at, has_opening, headings
+from protocolkit.check.rules._common import KIND_LABEL, at, coverage, is_fragment
 from protocolkit.check.subject import Subject
 from protocolkit.findings import Finding
 from protocolkit.load import position
@@ -35,7 +37,7 @@ def check(subject: Subject) -> Iterator[Finding]:
     for doc in subject.documents:
         label = KIND_LABEL.get(doc.kind, doc.kind)
         present_ids = {s.id for s in doc.sections if s.clauses}
-        heads = headings(doc)
+        fragment = subject.kind == "docx" and is_fragment(doc)
         for req in profile.required(doc.kind):
             if subject.kind == "partnership":
                 if req.id in present_ids:
@@ -46,13 +48,16 @@ def check(subject: Subject) -> Iterator[Finding]:
                               f"in the library applies to this partnership; include one, or add a local clause with "
                               f"section: {req.id}", subject.path, line, col, None, req.id, key=req.id)
             else:
-                if any(req.matches(h) for h in heads) or (req.opening and has_opening(doc)):
-                    continue
+                found = coverage(doc, req)
+                if found.how != "absent":
+                    continue  # present, or thinly covered (the thin-section rule reports that)
                 words = ", ".join(f"\u201c{h}\u201d" for h in req.headings[:4])
+                partial = (" The text reads as a fragment, so it may be incomplete rather than lacking the section."
+                           if fragment else "")
                 yield Finding(ID, SEVERITY,
-                              f"the {label} has no \u201c{req.title}\u201d section (required by {req.source}); "
-                              f"no heading names it (looked for {words}): add the section",
-                              subject.path, None, None, None, req.id, key=req.id)
+                              f"the {label} has no \u201c{req.title}\u201d section (required by {req.source}): no "
+                              f"heading names it (looked for {words}) and nothing in the text is about it: add the "
+                              f"section.{partial}", subject.path, None, None, None, req.id, key=req.id)
 
 
 def _library(subject: Subject, profile) -> Iterator[Finding]:
