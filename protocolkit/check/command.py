@@ -25,15 +25,28 @@ def check_command(paths: list[Path], fmt: str, profile: str | None, today: date,
 
 
 def rules_command(code: str | None) -> str:
-    """The listing of every code a finding can carry, or one code's documentation."""
+    """The listing of every code a finding can carry with its effective severity here, or one code's documentation."""
     from protocolkit.check.codes import all_codes
+    from protocolkit.check.config import find_config
 
     codes = all_codes()
+    config = find_config()
     if code is None:
         width = max(len(c) for c in codes) + 2
-        return "\n".join(f"{r.id:{width}}{r.severity:9}{r.name}" for r in codes.values())
+        lines = [f"configuration: {config.source or 'none (the defaults)'}"]
+        for r in codes.values():
+            effective = config.severity_of(r.id, r.severity)
+            state = "off" if effective is None else effective
+            note = "" if effective == r.severity else f" (default {r.severity})"
+            ignored = [glob for glob, rules in config.check.per_path_ignores.items() if r.id in rules]
+            if ignored:
+                note += f" (ignored in {', '.join(ignored)})"
+            lines.append(f"{r.id:{width}}{state:9}{r.name}{note}")
+        return "\n".join(lines)
     if code not in codes:
         raise InputError(f"no rule {code!r}; `protocolkit rules` lists them")
     r = codes[code]
     targets = ", ".join(r.targets)
-    return f"{r.id} ({r.severity}): {r.name}\nChecks: {targets}\n\n{r.doc}"
+    effective = config.severity_of(r.id, r.severity)
+    here = "" if effective == r.severity else f"; here: {'off' if effective is None else effective} ({config.source})"
+    return f"{r.id} ({r.severity}{here}): {r.name}\nChecks: {targets}\n\n{r.doc}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from protocolkit.check.config import Config, find_config
 from protocolkit.check.rules import all_rules
 from protocolkit.check.subject import Subject
 from protocolkit.check.suppress import apply_suppressions
@@ -18,10 +19,12 @@ _ORDER: dict[tuple[str, str | None], int] = {}
 
 
 def check_paths(paths: list[Path], library_dir: Path | None, today: date, profile: str | None = None,
-                doc_kind: str | None = None) -> list[Finding]:
-    """All findings for the inputs found under `paths`, in a stable order."""
+                doc_kind: str | None = None, config: Config | None = None) -> list[Finding]:
+    """All findings for the inputs found under `paths`, in a stable order, with the configuration applied
+    (by default the one governing the first path)."""
     from protocolkit.check.profile import load_profile
 
+    config = config or find_config(paths[0] if paths else None)
     active = load_profile(profile)
     inputs = discover(paths)
     libraries = [i for i in inputs if i.kind == "library"]
@@ -59,7 +62,7 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
             findings.append(Finding("not-protocolkit", "error",
                                     "this YAML file is neither a partnership file nor part of a clause library "
                                     "(a library folder has documents.yaml)", shown(item.path), 1, 1))
-    findings = apply_suppressions(_unique(findings), texts, checked)
+    findings = config.apply(apply_suppressions(_unique(findings), texts, checked))
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, _ORDER.get((f.path, f.section), -1),
                                            f.rule, f.message))
 

@@ -1,0 +1,149 @@
+"""The checker's configuration, as ruff and yamllint have it: rules turned off, severities changed, paths ignored.
+
+It lives in `protocolkit.yaml` at the project's root, or under `[tool.protocolkit.check]` in
+pyproject.toml, found by walking up from the first path checked (or the working folder)::
+
+    # protocolkit.yaml
+    check:
+      disable: [marking-missing]            # these rules never report
+      severity: {thin-section: info}        # error, warning or info
+      per-path-ignores:                     # glob (relative to this file's folder) -> rules
+        "archive/**": [dated-reference, review-date]
+
+Inline suppressions (`# protocolkit: disable=RULE`) still work beside it. A configuration that
+names an unknown rule or severity is refused with its place and the fix, before anything is checked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from protocolkit.findings import Finding, InputError, Severity
+from protocolkit.model.base import Strict
+
+CONFIG_FILE = "protocolkit.yaml"
+
+
+class CheckConfig(Strict):
+    disable: list[str] = Field(default_factory=list, description="Rule ids that never report.")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="Rule id -> error, warning or info.")
+    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-path-ignores",
+                                                   description="Glob, relative to the configuration's folder -> rule ids.")
+
+
+class ConfigFile(Strict):
+    check: CheckConfig = Field(default_factory=CheckConfig)
+
+
+@dataclass
+class Config:
+    """The effective configuration: where it came from, and what it does to findings."""
+
+    source: str = ""
+    root: Path = field(default_factory=Path.cwd)
+    check: CheckConfig = field(default_factory=CheckConfig)
+
+    def severity_of(self, rule: str, default: Severity) -> Severity | None:
+        """The rule's severity here, or None when the rule is off."""
+        if rule in self.check.disable:
+            return None
+        return self.check.severity.get(rule, default)
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        """The findings less those turned off or ignored for their path, at their configured severity."""
+        out = []
+        for f in findings:
+            severity = self.severity_of(f.rule, f.severity)
+            if severity is None or self._ignored(f):
+                continue
+            f.severity = severity
+            out.append(f)
+        return out
+
+    def _ignored(self, f: Finding) -> bool:
+        if not self.check.per_path_ignores:
+            return False
+        try:
+            rel = Path(f.path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = Path(f.path).as_posix()
+        return any(f.rule in rules and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))
+                   for glob, rules in self.check.per_path_ignores.items())
+
+
+def find_config(start: Path | None = None) -> Config:
+    """The configuration governing `start` (a file or folder; the working folder when None)."""
+    here = (start or Path.cwd()).resolve()
+    folder = here if here.is_dir() else here.parent
+    for candidate in [folder, *folder.parents]:
+        yaml_file = candidate / CONFIG_FILE
+        if yaml_file.is_file():
+            return _from_yaml(yaml_file)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            config = _from_pyproject(pyproject)
+            if config is not None:
+                return config
+        if (candidate / ".git").exists():
+            break  # a repository's root bounds the search, as git's own configuration does
+    return Config()
+
+
+def _from_yaml(path: Path) -> Config:
+    from protocolkit.load import load_model
+
+    model, _, findings = load_model(path, ConfigFile, str(path))
+    if model is None:
+        first = findings[0]
+        raise InputError(f"{first.location()}: the configuration is not valid: {first.message}")
+    _check_rules(model.check, str(path))
+    return Config(str(path), path.parent, model.check)
+
+
+def _from_pyproject(path: Path) -> Config | None:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read [tool.protocolkit]: {exc}") from None
+    section: Any = data.get("tool", {}).get("protocolkit")
+    if section is None:
+        return None
+    try:
+        model = ConfigFile.model_validate(section)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        raise InputError(f"{path}: [tool.protocolkit] {where}: {err.get('msg', 'invalid')}") from None
+    _check_rules(model.check, f"{path} [tool.protocolkit]")
+    return Config(f"{path} [tool.protocolkit]", path.parent, model.check)
+
+
+def _check_rules(check: CheckConfig, where: str) -> None:
+    from protocolkit.check.codes import all_codes
+
+    known = all_codes()
+    named = [*check.disable, *check.severity, *(r for rules in check.per_path_ignores.values() for r in rules)]
+    for rule in named:
+        if rule not in known:
+            close = sorted(known, key=lambda k: _distance(k, rule))[0]
+            raise InputError(f"{where}: no rule {rule!r} (did you mean {close!r}?); `protocolkit rules` lists them")
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance, for "did you mean"."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
