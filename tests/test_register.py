@@ -55,6 +55,7 @@ INNOCENT = [
     "NPM software is used to manage the school's website packages.",
     "RESTRICTED AREAS are marked on the site plan.",
     "Birmingham Children's Trust provides children's social care for the city council.",
+    "The Children and Young People's Plan 2015-18 sets out the council's priorities.",
     "The Data Protection Act 2018 replaced the Data Protection Act 1998.",
     "Local Safeguarding Children Boards were abolished in 2019.",
     "This information sharing agreement (ISA) is reviewed every year.",

@@ -186,7 +186,8 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
         title_lines.append(blocks[i].text)
         i += 1
     if not title_lines and blocks and not styled and (blocks[0].bold or (blocks[0].size or 0) >= 14
-                                                      or _larger(blocks[0], body_size)) \
+                                                      or _larger(blocks[0], body_size) or blocks[0].caps
+                                                      or blocks[0].cell_heading) \
             and not split_number(blocks[0].text)[0]:
         title_lines.append(blocks[0].text.removeprefix("Appendix").strip())
         i = 1

@@ -177,9 +177,11 @@ def coverage(doc: Document, req: RequiredSection) -> Coverage:
         titles = [section.title] + [c.title for c in section.clauses]
         if any(t and req.matches(t) for t in titles):
             return Coverage("heading")
+    texts = list(doc_paragraphs(doc))
+    if any(req.matches(label) for label in _labels(texts)):
+        return Coverage("heading")
     if req.opening and has_opening(doc):
         return Coverage("opening")
-    texts = list(doc_paragraphs(doc))
     found: list[tuple[str, DocText]] = []
     for pattern in req.signal_patterns():
         for t in texts:
@@ -190,6 +192,20 @@ def coverage(doc: Document, req: RequiredSection) -> Coverage:
     if len(found) >= req.signals_min:
         return Coverage("substance", tuple(found))
     return Coverage("thin" if found else "absent", tuple(found))
+
+
+# "Review Date | August 2019", "AIM OF POLICY: To ...": the label of a summary sheet's row, or of a labelled line,
+# names what the row holds, as a heading does.
+_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z'\u2019 /&()-]{1,48}?)\s*(?:\||:\s)")
+
+
+def _labels(texts: list[DocText]) -> list[str]:
+    out = []
+    for t in texts:
+        m = _LABEL.match(t.text)
+        if m and len(m.group(1).split()) <= 5:
+            out.append(m.group(1))
+    return out
 
 
 def headings(doc: Document) -> list[str]:
