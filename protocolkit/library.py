@@ -116,8 +116,10 @@ def shown(path: Path) -> str:
 def _collect_citations(lib: Library, cits: CitationsFile, yfile: YamlFile) -> None:
     for i, cit in enumerate(cits.citations):
         if cit.id in lib.citations:
+            from protocolkit.check.rules.duplicate_id import citation_twice
+
             line, col = position(yfile.data, ["citations", i, "id"])
-            lib.findings.append(Finding("duplicate-id", "error", f"citation id {cit.id!r} appears twice in the register", yfile.path, line, col))
+            lib.findings.append(citation_twice(yfile.path, line, col, cit.id))
         lib.citations[cit.id] = cit
 
 
@@ -130,11 +132,10 @@ def _collect_clauses(lib: Library, clause_file: ClauseFile, yfile: YamlFile) -> 
             line, col = pos[0] + 1, pos[1] + 1
         source = Source(yfile.path, line, col)
         if clause.id in lib.clauses:
-            first = lib.clauses[clause.id].source
-            lib.findings.append(Finding.at(
-                value_source(yfile.path, raw[i], "id"), "duplicate-id", "error",
-                f"clause id {clause.id!r} is already used at {first}: give this clause a new id", clause=clause.id,
-            ))
+            from protocolkit.check.rules.duplicate_id import clause_twice
+
+            lib.findings.append(clause_twice(value_source(yfile.path, raw[i], "id"), clause.id,
+                                             lib.clauses[clause.id].source))
             continue
         lib.clauses[clause.id] = LibraryClause(
             clause, source, value_source(yfile.path, raw[i], "text"), value_source(yfile.path, raw[i], "items"), len(lib.clauses)
@@ -142,28 +143,14 @@ def _collect_clauses(lib: Library, clause_file: ClauseFile, yfile: YamlFile) -> 
 
 
 def _cross_check(lib: Library) -> None:
-    """Findings that need the whole library: sections, citations and replacements that do not exist."""
-    sections = {kind: set(lib.section_ids(kind)) for kind in lib.documents}
-    for lc in lib.clauses.values():
-        c = lc.model
-        src = lc.source
-        for kind in c.documents:
-            if kind in sections and c.section not in sections[kind]:
-                lib.findings.append(Finding.at(
-                    src, "unknown-section", "error",
-                    f"clause {c.id!r} names section {c.section!r}, which the {kind} outline does not have; "
-                    f"use one of: {', '.join(sorted(sections[kind]))}", clause=c.id,
-                ))
-        if lib.citations or c.cites:
-            for cite in c.cites:
-                if cite not in lib.citations:
-                    lib.findings.append(Finding.at(
-                        src, "unknown-citation", "error",
-                        f"clause {c.id!r} cites {cite!r}, which is not in {CITATIONS_FILE}: add it to the register or fix the id",
-                        clause=c.id,
-                    ))
-        if c.replaced_by and c.replaced_by not in lib.clauses:
-            lib.findings.append(Finding.at(
-                src, "unknown-clause", "error",
-                f"clause {c.id!r} is replaced by {c.replaced_by!r}, which does not exist", clause=c.id,
-            ))
+    """Findings that need the whole library (sections, citations and replacements that do not exist), from the rule
+    modules that own them, so that every command that loads the library sees them."""
+    from datetime import date
+
+    from protocolkit.check.rules import all_rules
+    from protocolkit.check.subject import Subject
+
+    rules = all_rules()
+    subject = Subject("library", str(lib.root), lib, date.today())
+    for code in ("unknown-section", "unknown-citation", "unknown-clause"):
+        lib.findings += rules[code].check(subject)

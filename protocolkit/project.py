@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -149,47 +149,21 @@ def _choice_positions(yfile: YamlFile) -> dict[str, Source]:
     return out
 
 
+# The rules that decide whether a partnership file can be assembled at all: a build runs them as well as check.
+LOAD_RULES = ("unknown-clause", "deprecated-clause", "duplicate-id", "unknown-section", "unknown-citation")
+
+
 def _choice_findings(p: Partnership, yfile: YamlFile, lib: Library) -> list[Finding]:
-    """Clause choices that name clauses or sections the library does not have."""
-    found: list[Finding] = []
+    """Clause choices that name clauses, sections or citations the library does not have, from the rules that own
+    those findings."""
+    from datetime import date
 
-    def at(*loc: Any, key: bool = False) -> tuple[int | None, int | None]:
-        return position(yfile.data, ["clauses", *loc], at_key=key)
+    from protocolkit.check.rules import all_rules
+    from protocolkit.check.subject import Subject
 
-    local_ids = {c.id for c in p.clauses.local}
-    for field_name in ("include", "exclude"):
-        for i, cid in enumerate(getattr(p.clauses, field_name)):
-            if cid not in lib.clauses and cid not in local_ids:
-                found.append(Finding("unknown-clause", "error",
-                                     f"clauses.{field_name} names {cid!r}, which is not in the clause library: check the id "
-                                     f"(`protocolkit check` on the library lists them)", yfile.path, *at(field_name, i), clause=cid))
-            elif field_name == "include" and cid in lib.clauses and lib.clauses[cid].model.status == "deprecated":
-                repl = lib.clauses[cid].model.replaced_by
-                found.append(Finding("deprecated-clause", "warning",
-                                     f"clauses.include names deprecated clause {cid!r}" + (f": include {repl!r} instead" if repl else ""),
-                                     yfile.path, *at(field_name, i), clause=cid))
-    for cid in p.clauses.overrides:
-        if cid not in lib.clauses:
-            found.append(Finding("unknown-clause", "error",
-                                 f"clauses.overrides names {cid!r}, which is not in the clause library: check the id",
-                                 yfile.path, *at("overrides", cid, key=True), clause=cid))
-    all_sections = {s for kind in lib.documents for s in lib.section_ids(kind)}
-    for i, local in enumerate(p.clauses.local):
-        if local.id in lib.clauses:
-            found.append(Finding("duplicate-id", "error",
-                                 f"local clause {local.id!r} has the id of a library clause: to change that clause use "
-                                 f"clauses.overrides; otherwise choose an id starting 'local.'", yfile.path, *at("local", i, "id"),
-                                 clause=local.id))
-        if local.section not in all_sections:
-            found.append(Finding("unknown-section", "error",
-                                 f"local clause {local.id!r} names section {local.section!r}; use one of: "
-                                 f"{', '.join(sorted(all_sections))}", yfile.path, *at("local", i, "section"), clause=local.id))
-        for j, cite in enumerate(local.cites):
-            if lib.citations and cite not in lib.citations:
-                found.append(Finding("unknown-citation", "error",
-                                     f"local clause {local.id!r} cites {cite!r}, which is not in the citations register",
-                                     yfile.path, *at("local", i, "cites", j), clause=local.id))
-    return found
+    rules = all_rules()
+    subject = Subject("partnership", yfile.path, lib, date.today(), partnership=p, yaml=yfile)
+    return [f for code in LOAD_RULES for f in rules[code].check(subject)]
 
 
 def assemble_documents(loaded: LoadedPartnership, lib: Library, kinds: list[str]) -> tuple[dict[str, Document], list[Finding]]:

@@ -37,25 +37,6 @@ LOADER_CODES: dict[str, tuple[str, str, str]] = {
         $schema line at the top of each file.
         Passes:   marking: OFFICIAL
         Fails:    marking: RESTRICTED      (not a Government Security Classification)"""),
-    "duplicate-id": ("Id used twice", "error", """
-        Two clauses (or two citations, or a local clause and a library clause) share an id.
-        Ids are stable keys for diffs and overrides, so each must be unique.
-        Passes:   - id: finance.universal-service  ...  - id: finance.enhanced-service
-        Fails:    - id: finance.universal-service  ...  - id: finance.universal-service"""),
-    "unknown-section": ("Clause names a section the outline lacks", "error", """
-        A clause's `section:` must be a section id of each document it appears in (documents.yaml).
-        Passes:   section: safeguarding
-        Fails:    section: safegaurding"""),
-    "unknown-citation": ("Citation not in the register", "error", """
-        A clause cites an id that clauses/citations.yaml does not hold, so the reference cannot be
-        checked or kept current. Add the law or guidance to the register, or fix the id.
-        Passes:   cites: [kcsie]      (kcsie is in citations.yaml)
-        Fails:    cites: [kcsie-2016] (no such entry)"""),
-    "unknown-clause": ("Clause id does not exist", "error", """
-        A partnership includes, excludes or overrides a clause id the library does not have, or a
-        deprecated clause is replaced by a clause that does not exist.
-        Passes:   include: [finance.enhanced-service]
-        Fails:    include: [finance.enhanced-servce]"""),
     "template-syntax": ("Clause template does not parse", "error", """
         A clause's text is a Jinja template; this one has a syntax error.
         Passes:   text: "{{ school.name }} hosts the officer."

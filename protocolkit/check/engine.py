@@ -14,10 +14,6 @@ from protocolkit.library import Library, load_library
 from protocolkit.project import Input, assemble_documents, discover, load_partnership, shown
 
 
-# (path, section id) -> position in its .docx, so a document's findings are listed in reading order
-_ORDER: dict[tuple[str, str | None], int] = {}
-
-
 def check_paths(paths: list[Path], library_dir: Path | None, today: date, profile: str | None = None,
                 doc_kind: str | None = None, config: Config | None = None) -> list[Finding]:
     """All findings for the inputs found under `paths`, in a stable order, with the configuration applied
@@ -52,9 +48,13 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
         if text is not None:
             texts[path] = text
             checked.add(path)
+    # (path, section id) -> position in its document, so a document's findings are listed in reading order
+    order: dict[tuple[str, str | None], int] = {}
     for item in inputs:
         if item.kind == "docx":
-            findings += check_docx(item, lib, today, active, doc_kind)
+            found, positions = check_docx(item, lib, today, active, doc_kind)
+            findings += found
+            order.update(positions)
         elif item.kind == "other":
             findings.append(Finding("skipped-file", "info",
                                     "skipped: not a partnership file or part of a clause library", shown(item.path)))
@@ -63,7 +63,7 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
                                     "this YAML file is neither a partnership file nor part of a clause library "
                                     "(a library folder has documents.yaml)", shown(item.path), 1, 1))
     findings = config.apply(apply_suppressions(_unique(findings), texts, checked))
-    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, _ORDER.get((f.path, f.section), -1),
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, order.get((f.path, f.section), -1),
                                            f.rule, f.message))
 
 
@@ -82,6 +82,7 @@ def check_partnership(item: Input, lib: Library, today: date, profile=None) -> t
 
 # Below this many files one process is quicker than starting workers.
 PARALLEL_FROM = 24
+# A worker process's own state, set once by its initializer; the parent never writes it.
 _WORKER: dict = {}
 
 
@@ -97,17 +98,17 @@ def _check_partnerships(items: list[Input], lib: Library, today: date, profile) 
 
     methods = multiprocessing.get_all_start_methods()
     # fork hands the loaded library to the workers; elsewhere each worker reads it once
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    _WORKER.update(lib=lib, today=today, profile=profile)
+    fork = "fork" in methods
+    ctx = multiprocessing.get_context("fork" if fork else None)
     chunk = max(1, len(items) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(str(lib.root), today, profile)) as pool:
+                             initargs=(lib if fork else None, str(lib.root), today, profile)) as pool:
         return list(pool.map(_one_in_worker, items, chunksize=chunk))
 
 
-def _init_worker(root: str, today: date, profile) -> None:
-    if "lib" not in _WORKER:
-        _WORKER.update(lib=_library(Path(root)), today=today, profile=profile)
+def _init_worker(lib: Library | None, root: str, today: date, profile) -> None:
+    # a forked worker is handed the parent's library as it is (nothing is pickled); a spawned one reads it again
+    _WORKER.update(lib=lib or _library(Path(root)), today=today, profile=profile)
 
 
 def _one_in_worker(item: Input) -> tuple[list[Finding], str, str | None]:
@@ -119,15 +120,16 @@ def _one(item: Input, lib: Library, today: date, profile) -> tuple[list[Finding]
     return found, shown(item.path), text
 
 
-def check_docx(item: Input, lib: Library, today: date, profile=None, doc_kind: str | None = None) -> list[Finding]:
-    """Every rule for a document written elsewhere (.docx, .pdf, .odt, .doc), read into the document tree."""
+def check_docx(item: Input, lib: Library, today: date, profile=None,
+               doc_kind: str | None = None) -> tuple[list[Finding], dict[tuple[str, str | None], int]]:
+    """Every rule for a document written elsewhere (.docx, .pdf, .odt, .doc), read into the document tree; and the
+    position of each of its sections, to list its findings in reading order."""
     from protocolkit.read import read_document
 
     path = shown(item.path)
     doc = read_document(item.path, doc_kind)
-    for i, section in enumerate(doc.sections):
-        _ORDER[(path, section.id)] = i
-    return _run_rules(Subject("docx", path, lib, today, [doc], profile=profile))
+    positions = {(path, section.id): i for i, section in enumerate(doc.sections)}
+    return _run_rules(Subject("docx", path, lib, today, [doc], profile=profile)), positions
 
 
 _LIBRARIES: dict[tuple, Library] = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from protocolkit.document import DOC_FILENAMES
+from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library
 from protocolkit.load import position
@@ -172,10 +173,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
     for path in found:
         outcome = outcomes[path]
         if outcome.id and outcome.id in owners and not outcome.failed:
-            outcome.findings.append(Finding("duplicate-id", "error",
-                                            f"partnership id {outcome.id!r} is also used by {owners[outcome.id]}; the id "
-                                            f"names the output folder, so give each partnership its own",
-                                            path, *outcome.id_at))
+            outcome.findings.append(partnership_twice(path, *outcome.id_at, outcome.id, owners[outcome.id]))
         _print_findings(outcome.findings)
         if outcome.failed:
             code = 1

@@ -208,6 +208,11 @@ def _labels(texts: list[DocText]) -> list[str]:
     return out
 
 
+def choice_at(yfile: YamlFile, *loc, key: bool = False) -> tuple[int | None, int | None]:
+    """1-based line and column of a place under a partnership file's `clauses:`."""
+    return position(yfile.data, ["clauses", *loc], at_key=key)
+
+
 def headings(doc: Document) -> list[str]:
     """Every section and clause heading of a document."""
     return [s.title for s in doc.sections if s.title] + [c.title for c in doc.clauses() if c.title]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from protocolkit.check.rules._common import at
+from protocolkit.check.rules._common import at, choice_at
 from protocolkit.check.subject import Subject
 from protocolkit.findings import Finding
 
@@ -36,6 +36,13 @@ def check(subject: Subject) -> Iterator[Finding]:
     p = subject.partnership
     if p is None:
         return
+    for i, cid in enumerate(p.clauses.include):
+        lc = lib.clauses.get(cid)
+        if lc is not None and lc.model.status == "deprecated" and subject.yaml is not None:
+            repl = lc.model.replaced_by
+            yield Finding(ID, SEVERITY, f"clauses.include names deprecated clause {cid!r}"
+                          + (f": include {repl!r} instead" if repl else ""), subject.path,
+                          *choice_at(subject.yaml, "include", i), clause=cid)
     for cid in p.clauses.overrides:
         lc = lib.clauses.get(cid)
         if lc is not None and lc.model.status == "deprecated":
