@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from protocolkit.findings import InputError
-from protocolkit.model.base import Slug, Strict
+from protocolkit.model.base import Regexes, Slug, Strict
 
 DEFAULT_PROFILE = "england"
 
@@ -28,20 +28,10 @@ class RequiredSection(Strict):
                                 "found in a heading of a .docx written elsewhere, show the section is there.")
     opening: bool = Field(default=False, description="An untitled opening passage before the first heading counts "
                           "as this section (documents often open with their purpose).")
-    signals: list[str] = Field(default_factory=list, description=(
+    signals: Regexes = Field(default_factory=list, description=(
         "Regular expressions (case-insensitive) for what the section says. A document with no heading naming the "
         "section still has it when its text, anywhere, matches enough different signals."))
     signals_min: int = Field(default=2, ge=1, description="How many different signals show the substance is there.")
-
-    @field_validator("signals")
-    @classmethod
-    def _compiles(cls, signals: list[str]) -> list[str]:
-        for s in signals:
-            try:
-                re.compile(s)
-            except re.error as exc:
-                raise ValueError(f"signal {s!r} is not a valid regular expression: {exc}") from None
-        return signals
 
     def signal_patterns(self) -> list[re.Pattern[str]]:
         """The signals, compiled (case-insensitive)."""

@@ -31,3 +31,17 @@ def _clause_id(value: str) -> str:
 
 Slug = Annotated[str, AfterValidator(_slug)]
 ClauseId = Annotated[str, AfterValidator(_clause_id)]
+
+
+def _regexes(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from None
+    return patterns
+
+
+# A list of regular expressions, each checked to compile when the file loads (a register's patterns, a profile's
+# signals), so that a broken one is a finding at its line rather than an error when text is searched.
+Regexes = Annotated[list[str], AfterValidator(_regexes)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from protocolkit.condition import (
     DEPLOYMENT_MODELS,
@@ -36,7 +36,8 @@ class Person(Strict):
 
 
 class Force(Strict):
-    name: str = Field(min_length=1, description="Full name, e.g. 'Norfolk Constabulary'. A force in England.")
+    name: Annotated[str, AfterValidator(lambda v: outside_england(v, "force"))] = Field(
+        min_length=1, description="Full name, e.g. 'Norfolk Constabulary'. A force in England.")
     short_name: str = Field(default="", description="How the text refers to it, e.g. 'the Constabulary'.")
     area: str = Field(default="", description="Policing area, district or neighbourhood team.")
     address: str = ""
@@ -46,23 +47,13 @@ class Force(Strict):
     systems: list[str] = Field(default_factory=list, description=(
         "Systems that hold shared data, each with its processor if any, e.g. 'CPOMS (processor: StudyBugs Ltd)'."))
 
-    @field_validator("name")
-    @classmethod
-    def _in_england(cls, value: str) -> str:
-        return outside_england(value, "force")
-
 
 class LocalAuthority(Strict):
-    name: str = Field(min_length=1)
+    name: Annotated[str, AfterValidator(lambda v: outside_england(v, "local authority"))] = Field(min_length=1)
     address: str = ""
     contact: Person | None = None
     systems: list[str] = Field(default_factory=list, description=(
         "Systems that hold shared data, each with its processor if any, e.g. 'CPOMS (processor: StudyBugs Ltd)'."))
-
-    @field_validator("name")
-    @classmethod
-    def _in_england(cls, value: str) -> str:
-        return outside_england(value, "local authority")
 
 
 class School(Strict):
