@@ -19,6 +19,20 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from protocolkit import __version__
+
+        typer.echo(f"protocolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Draft, check, render and review Safer Schools Partnership protocols and data-sharing agreements."""
+
+
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"

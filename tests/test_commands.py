@@ -120,3 +120,10 @@ def test_the_readme_partnership_example_checks_clean(tmp_path, run):
     example.write_text(block)
     result = run("check", example)
     assert result.exit_code == 0, result.stdout
+
+
+def test_version_prints_the_package_version(run):
+    from protocolkit import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"protocolkit {__version__}"
