@@ -170,13 +170,33 @@ def _build(node: Any, loader: Any, built: dict[int, Any], depth: int) -> Any:
             seq.append(_build(item, loader, built, depth + 1))
             seq.lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
         return seq
-    value = loader.construct_object(node, deep=True)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        raise YamlProblem(_bad_scalar(node, exc)) from None
     if isinstance(value, str) and node.style == "|":
         value = LiteralScalarString(value)
     elif isinstance(value, str) and node.style == ">":
         value = FoldedScalarString(value)
     built[key] = value
     return value
+
+
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _bad_scalar(node: Any, exc: Exception) -> Finding:
+    """A value YAML reads as a date or number that cannot be one: its place, in plain words, with the fix."""
+    text = str(node.value)
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if _DATE_LIKE.match(text):
+        message = (f"{text!r} is not a date that exists ({exc}): write a real date as YYYY-MM-DD, "
+                   f"for example 2026-09-30")
+    elif text.lstrip("+-").isdigit():
+        message = f"the number {text[:20]}\u2026 has {len(text)} digits, far more than any value here: shorten it"
+    else:
+        message = f"{text[:40]!r} cannot be read as a value ({exc}): put it in quotes if it is text"
+    return Finding("schema", "error", message, "", line, col)
 
 
 def _check_bounds(data: Any, path: str) -> None:

@@ -1,0 +1,49 @@
+"""What people type: impossible dates and absurd numbers are findings at their place with a fix, for every command,
+never a traceback, and one bad file does not stop a folder being checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = (ROOT / "examples" / "northgate-high.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value, words", [
+    ("2026-09-31", "'2026-09-31' is not a date that exists"),
+    ("2026-13-01", "'2026-13-01' is not a date that exists"),
+    ("2026-02-29", "'2026-02-29' is not a date that exists"),
+])
+@pytest.mark.parametrize("command", ["check", "build", "status", "diff", "preview"])
+def test_an_impossible_date_is_a_placed_finding_in_every_command(run, tmp_path, value, words, command):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.replace("in_force: 2026-09-01", f"in_force: {value}"), encoding="utf-8")
+    line = EXAMPLE.splitlines().index("in_force: 2026-09-01") + 1
+    args = {"check": [bad], "build": [bad, "--out", tmp_path / "out"], "status": [bad],
+            "diff": [bad, ROOT / "examples" / "northgate-high.yaml"], "preview": [bad]}[command]
+    result = run(command, *args)
+    out = result.stdout + result.stderr
+    assert result.exit_code in (1, 2), out
+    assert words in out and f"bad.yaml:{line}:11" in out and "YYYY-MM-DD" in out
+    assert "Traceback" not in out
+
+
+def test_one_bad_date_does_not_stop_the_folder_being_checked(run, tmp_path):
+    (tmp_path / "bad.yaml").write_text(EXAMPLE.replace("in_force: 2026-09-01", "in_force: 2026-09-31")
+                                       .replace("id: northgate-high", "id: bad-one"), encoding="utf-8")
+    # the good file is written as before 0.2, so it has a warning to show that it was checked
+    (tmp_path / "good.yaml").write_text(EXAMPLE.replace("    status: academy", "    type: academy"), encoding="utf-8")
+    result = run("check", tmp_path, "--today", "2027-01-01")
+    assert result.exit_code == 1 and "bad.yaml:" in result.stdout and "is not a date that exists" in result.stdout
+    assert "good.yaml:" in result.stdout and "school-type" in result.stdout
+    status = run("status", tmp_path, "--today", "2027-01-01")
+    assert "northgate-high" in status.stdout
+
+
+def test_a_five_thousand_digit_number_is_a_finding(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.replace("  days_per_week: 5", "  days_per_week: " + "9" * 5000), encoding="utf-8")
+    result = run("check", bad)
+    assert result.exit_code == 1 and "5000 digits" in result.stdout and "Traceback" not in result.stdout
