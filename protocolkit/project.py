@@ -150,7 +150,8 @@ def _choice_positions(yfile: YamlFile) -> dict[str, Source]:
 
 
 # The rules that decide whether a partnership file can be assembled at all: a build runs them as well as check.
-LOAD_RULES = ("unknown-clause", "deprecated-clause", "duplicate-id", "unknown-section", "unknown-citation")
+LOAD_RULES = ("unknown-party", "no-signatory", "unknown-clause", "deprecated-clause", "duplicate-id", "unknown-section",
+              "unknown-citation")
 
 
 def _choice_findings(p: Partnership, yfile: YamlFile, lib: Library) -> list[Finding]:

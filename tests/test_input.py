@@ -47,3 +47,29 @@ def test_a_five_thousand_digit_number_is_a_finding(run, tmp_path):
     bad.write_text(EXAMPLE.replace("  days_per_week: 5", "  days_per_week: " + "9" * 5000), encoding="utf-8")
     result = run("check", bad)
     assert result.exit_code == 1 and "5000 digits" in result.stdout and "Traceback" not in result.stdout
+
+
+def test_every_wrong_party_key_is_reported_at_its_own_line_with_the_closest_key(run, tmp_path):
+    text = (EXAMPLE.replace("  - {party: northgate, name: Trust Data Protection Officer",
+                            "  - {party: nortgate, name: Trust Data Protection Officer")
+            .replace("  - {party: northgate, name: Dr Helen Carter", "  - {party: northgat, name: Dr Helen Carter"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    import json
+
+    result = run("check", bad, "--format", "json")
+    found = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "unknown-party"]
+    lines = text.splitlines()
+    assert sorted(f["line"] for f in found) == [
+        lines.index("  - {party: nortgate, name: Trust Data Protection Officer, email: dpo@example.org.uk}") + 1,
+        lines.index("  - {party: northgat, name: Dr Helen Carter, role: Head Teacher}") + 1]
+    assert all("did you mean 'northgate'" in f["message"] and f["line"] > 3 for f in found)
+
+
+def test_build_refuses_a_partnership_whose_party_has_no_signatory(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.replace("  - {party: northgate, name: Dr Helen Carter, role: Head Teacher}\n", ""),
+                   encoding="utf-8")
+    result = run("build", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "no-signatory" in result.stdout + result.stderr
+    assert not list((tmp_path / "out").rglob("*.docx"))

@@ -198,22 +198,6 @@ class Partnership(Strict):
     clauses: ClauseChoices = Field(default_factory=ClauseChoices)
     history: list[HistoryEntry] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _references(self) -> "Partnership":
-        parties = self.party_keys()
-        for kind, items in (("signatory", self.signatories), ("data protection officer", self.data_protection_officers)):
-            for item in items:
-                if item.party not in parties:
-                    raise ValueError(
-                        f"{kind} {item.name!r} names party {item.party!r}; parties are: {', '.join(sorted(parties))}"
-                    )
-        ids = [s.id for s in self.schools]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two schools share an id: give each school its own id")
-        if self.deployment.lead_school and self.deployment.lead_school not in ids:
-            raise ValueError(f"deployment.lead_school {self.deployment.lead_school!r} is not a school id: use one of {', '.join(ids)}")
-        return self
-
     def party_keys(self) -> set[str]:
         """Keys by which signatories and DPOs name their organisation."""
         keys = {"force"} | {s.id for s in self.schools}
