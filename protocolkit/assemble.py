@@ -434,6 +434,19 @@ def assemble(p: Partnership, lib: Library, kind: str, path: str = "", positions:
     return renumber(doc), findings
 
 
+_NO_ATTRIBUTE = re.compile(r"'(\w+) object' has no attribute '(\w+)'")
+
+
+def _undefined(message: str, context: dict[str, Any]) -> str:
+    """Jinja's 'dict object has no attribute' in words a coordinator can act on."""
+    m = _NO_ATTRIBUTE.search(message)
+    if m and m.group(2) not in context.get("local", {}) and (m.group(1) == "dict"):
+        name = m.group(2)
+        return (f"the text uses {{{{ local.{name} }}}} (or another value named {name!r}) but the partnership file "
+                f"gives it no value: add '{name}: ...' under 'variables:', or fix the clause")
+    return f"{message}: set it in the partnership file (for local values, under 'variables:') or fix the clause"
+
+
 def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, list[Finding]]:
     findings: list[Finding] = []
     paragraphs: list[Paragraph] = []
@@ -443,8 +456,7 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
             rendered = render_text(text, context)
         except UndefinedError as exc:
             findings.append(Finding.at(cand.text_source, "undefined-variable", "error",
-                                       f"clause {cand.id!r}: {exc.message}: set it in the partnership file "
-                                       f"(for local values, under 'variables:') or fix the clause", clause=cand.id))
+                                       f"clause {cand.id!r}: {_undefined(exc.message or '', context)}", clause=cand.id))
             continue
         except SecurityError as exc:
             findings.append(Finding.at(cand.text_source, "template-unsafe", "error",

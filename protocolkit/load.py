@@ -7,6 +7,7 @@ everything here speaks 1-based lines and columns, as editors do.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -304,10 +305,10 @@ def validate(doc: YamlFile, model: type[M], rule: str = "schema") -> tuple[M | N
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [schema_finding(doc, err, rule) for err in exc.errors(include_url=False)]
+        return None, [schema_finding(doc, err, rule, model) for err in exc.errors(include_url=False)]
 
 
-def schema_finding(doc: YamlFile, err: dict, rule: str = "schema") -> Finding:
+def schema_finding(doc: YamlFile, err: dict, rule: str = "schema", model: Any = None) -> Finding:
     """One pydantic error as a finding with a place and a hint."""
     loc = list(err.get("loc", ()))
     kind = err.get("type", "")
@@ -317,13 +318,80 @@ def schema_finding(doc: YamlFile, err: dict, rule: str = "schema") -> Finding:
         message = f"{dotted}: required field is missing: add '{loc[-1]}:'"
     elif kind == "extra_forbidden":
         line, col = position(doc.data, loc, at_key=True)
-        message = f"{dotted}: unknown key '{loc[-1]}': remove it or check its spelling"
+        known = _known_keys(model, loc) if model is not None else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "remove it or check its spelling"
+        message = f"{dotted}: unknown key '{loc[-1]}': {hint}"
     else:
         line, col = position(doc.data, loc)
-        msg = err.get("msg", "invalid value")
-        msg = msg.removeprefix("Value error, ")
-        message = f"{dotted}: {msg}"
+        message = f"{dotted}: {plain_message(err, loc)}"
     return Finding(rule, "error", message, doc.path, line, col)
+
+
+# Fields whose form is best said by example.
+_FORMS = {"urn": "a school's URN is six digits, such as \"137245\" (in quotes), or leave it out",
+          "id": "use lower-case letters, digits and single hyphens, such as northgate-high"}
+
+
+def plain_message(err: dict, loc: list[Any]) -> str:
+    """Pydantic's error in the words of someone filling in the form, with what to write instead."""
+    kind = err.get("type", "")
+    field = str(loc[-1]) if loc else ""
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} is not in the right form: {_FORMS.get(field, 'check it against the example in the README')}"
+    if kind == "string_too_short":
+        return "must not be empty: write it in, or remove the line"
+    if kind.startswith("date_") or kind.startswith("datetime_"):
+        return f"{given!r} is not a date: write it as YYYY-MM-DD, such as 2026-09-01"
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(given), expected, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"{given!r} is not one of the choices{hint}: use one of {', '.join(expected)}"
+    if kind in ("int_parsing", "int_type", "float_parsing", "float_type", "int_from_float"):
+        return f"{given!r} is not a number: write a number, such as 2"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{given!r} is not true or false: write true or false"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+                 "less_than_equal": "at most"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"{given!r} is out of range: it must be {bound} {limit}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "must be a set of 'key: value' lines indented under it, not a single value"
+    if kind == "list_type":
+        return "must be a list: one '- item' line per entry, or [a, b]"
+    if kind in ("string_type",):
+        return f"{given!r} must be text: put it in quotes"
+    msg = str(err.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+def _known_keys(model: Any, loc: list[Any]) -> list[str]:
+    """The field names the model has at a place, for 'did you mean'."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or _is_tag(part):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        for arg in getattr(annotation, "__args__", ()) or (annotation,):
+            inner = getattr(arg, "__args__", None)
+            candidates = list(inner) if inner else [arg]
+            found = next((c for c in candidates if hasattr(c, "model_fields")), None)
+            if found is not None:
+                current = found
+                break
+        else:
+            if hasattr(annotation, "model_fields"):
+                current = annotation
+            else:
+                return []
+    return list(getattr(current, "model_fields", {}))
 
 
 _TAG = re.compile(r"^[a-z]+(?:-[a-z]+)*\[.*\]$")

@@ -73,3 +73,29 @@ def test_build_refuses_a_partnership_whose_party_has_no_signatory(run, tmp_path)
     result = run("build", bad, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "no-signatory" in result.stdout + result.stderr
     assert not list((tmp_path / "out").rglob("*.docx"))
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('urn: "137245"', 'urn: "13724"', "a school's URN is six digits"),
+    ("phase: secondary", "phase: secundary", "did you mean 'secondary'?"),
+    ("in_force: 2026-09-01", "in_force: 1st September 2026", "is not a date: write it as YYYY-MM-DD"),
+    ("  days_per_week: 5", "  days_per_week: five", "'five' is not a number"),
+    ("    spoc: {name: Mark Ellison", "    spok: {name: Mark Ellison", "unknown key 'spok': did you mean 'spoc'?"),
+])
+def test_schema_errors_are_in_plain_words_with_a_fix(run, tmp_path, old, new, words):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.replace(old, new), encoding="utf-8")
+    out = run("check", bad).stdout
+    assert words in out, out
+    for pydantic_words in ("String should match pattern", "Input should be", "invalid character", "input is too short"):
+        assert pydantic_words not in out
+
+
+def test_a_misspelt_clause_id_and_an_unset_local_value_say_what_to_write(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE + "clauses:\n  include: [training.module.wepons]\n  local:\n"
+                   '    - {id: local.parking, title: Parking, section: finance, text: "Bay {{ local.parking_bay }}."}\n',
+                   encoding="utf-8")
+    out = run("check", bad).stdout
+    assert "did you mean 'training.module.weapons'?" in out
+    assert "add 'parking_bay: ...' under 'variables:'" in out and "dict object" not in out
