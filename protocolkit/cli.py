@@ -199,8 +199,8 @@ def status(
 
 
 def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = None, number: bool = False,
-         iso_date: bool = False, allow_empty: bool = False) -> str:
-    """One prompt, asked again until the answer fits."""
+         iso_date: bool = False, allow_empty: bool = False, check=None) -> str:
+    """One prompt, asked again until the answer fits (`check(answer)` returns what is wrong, or None)."""
     label = f"{question} [{'/'.join(choices)}]" if choices else question
     while True:
         answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
@@ -212,6 +212,8 @@ def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = 
             typer.echo("  a number is needed, e.g. 1 or 2.5", err=True)
         elif iso_date and not _is_date(answer):
             typer.echo("  a date is needed as YYYY-MM-DD", err=True)
+        elif check is not None and answer and check(answer):
+            typer.echo(f"  {check(answer)}", err=True)
         else:
             return answer
 

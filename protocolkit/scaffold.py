@@ -37,7 +37,8 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
     officer = ask("Officer: police-officer or pcso", choices=OFFICER_KINDS, default="police-officer")
     model = ask("Deployment: dedicated, shared, part-time or cluster", choices=DEPLOYMENT_MODELS, default="dedicated")
     count = 1 if model == "dedicated" else int(ask("How many schools", default="2" if model == "shared" else "4", number=True))
-    days = ask("Days a week in school(s), 0.5 to 5", default="5" if model in ("dedicated", "cluster") else "1", number=True)
+    days = ask("Days a week in school(s), 0.5 to 5", default="5" if model in ("dedicated", "cluster") else "1", number=True,
+               check=lambda a: None if 0 < float(a) <= 5 else "a number of days from 0.5 to 5")
     schools = CommentedSeq()
     for i in range(count):
         which = f"School {i + 1}" if count > 1 else "School"
@@ -45,7 +46,7 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
         school = CommentedMap()
         school["id"] = _slug(name.replace("School", "").replace("Academy", ""))[:40].strip("-")
         school["name"] = name
-        urn = ask(f"{which}: URN (six digits, blank if not known)", default="", allow_empty=True)
+        urn = ask(f"{which}: URN (six digits, blank if not known)", default="", allow_empty=True, check=_urn_problem)
         if urn:
             school["urn"] = urn
         school["phase"] = ask(f"{which}: phase", choices=SCHOOL_PHASES, default="secondary" if i == 0 else "primary")
@@ -65,7 +66,7 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
                                 "role": ask(f"{which}: single point of contact's role", default="Deputy Head Teacher")})
         school["dsl"] = _flow({"name": ask(f"{which}: designated safeguarding lead's name")})
         schools.append(school)
-    force_name = ask("Police force", default="")
+    force_name = ask("Police force", default="", check=lambda a: _name_problem(a, "force"))
     officer_name = ask("Officer's name")
     rank = "PCSO" if officer == "pcso" else ask("Officer's rank", default="PC")
     supervisor = ask("Supervisor's name")
@@ -76,7 +77,8 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
 
     data = CommentedMap()
     ids = [s["id"] for s in schools]
-    data["id"] = ids[0] if count == 1 else _slug(ask("Partnership id (a slug)", default=f"{ids[0]}-partnership"))
+    data["id"] = ids[0] if count == 1 else _slug(ask("Partnership id (a slug)", default=f"{ids[0]}-partnership",
+                                                     check=_slug_problem))
     data["version"] = "1.0"
     data["in_force"] = date.fromisoformat(in_force)
     data["marking"] = "OFFICIAL"
@@ -95,6 +97,25 @@ def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
     data["history"] = CommentedSeq([_flow({"version": "1.0", "date": date.fromisoformat(in_force),
                                            "author": f"{supervisor_rank} {supervisor}".strip(), "summary": "First protocol"})])
     return data
+
+
+def _urn_problem(answer: str) -> str | None:
+    return None if re.fullmatch(r"\d{6}", answer) else "a URN is six digits, such as 137245; leave it blank if not known"
+
+
+def _slug_problem(answer: str) -> str | None:
+    return None if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", answer) else \
+        "use lower-case letters, digits and single hyphens, such as harbour-cluster"
+
+
+def _name_problem(answer: str, what: str) -> str | None:
+    from protocolkit.model.partnership import outside_england
+
+    try:
+        outside_england(answer, what)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _number(text: str) -> float | int:

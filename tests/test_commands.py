@@ -41,8 +41,8 @@ def test_status_reports_unreadable_files_and_exits_1(tmp_path, run):
 ANSWERS = [
     "pcso", "shared", "2", "2.5",
     "St Mary & St John's <C of E> Primary", "", "primary", "maintained", "", "Ann Lee", "Bo Kim", "Deputy Head", "Cy Tan",
-    "Riverside Academy", "123456", "secondary", "academy", "special", "River Trust", "Di Roe", "Ed Poe", "", "Fay Ng",
-    "Kent Police", "Gil Hart", "Hal Iqbal", "", "Insp Jo Ko", "", "2026-09-01",
+    "Riverside Academy", "12345", "123456", "secondary", "academy", "special", "River Trust", "Di Roe", "Ed Poe", "", "Fay Ng",
+    "South Wales Police", "Kent Police", "Gil Hart", "Hal Iqbal", "", "Insp Jo Ko", "", "2026-09-01",
     "stmary-riverside",
 ]
 
@@ -56,6 +56,9 @@ def test_new_writes_a_valid_partnership_that_checks_clean(tmp_path):
     assert model.deployment.officer == "pcso" and model.deployment.days_per_week == 2.5
     assert [s.name for s in model.schools] == ["St Mary & St John's <C of E> Primary", "Riverside Academy"]
     assert [(s.status, s.provision) for s in model.schools] == [("maintained", "mainstream"), ("academy", "special")]
+    # a five-digit URN and a Welsh force were asked again as they were typed, not refused at the end
+    assert model.schools[1].urn == "123456" and model.force.name == "Kent Police"
+    assert "a URN is six digits" in result.stderr and "Wales" in result.stderr
     assert {s.party for s in model.signatories} == {"force"} | {s.id for s in model.schools}
     check = CliRunner().invoke(app, ["check", str(out)])
     assert check.exit_code == 0, check.stdout
