@@ -362,6 +362,51 @@ class _Candidate:
     cites: list[str]
     source: Source
     text_source: Source
+    from_partnership: bool = False  # written in a partnership file: held to what partnership_template_problem allows
+
+
+# What template text written in a partnership file (a local clause, an override) may use: values, `if`, `for` over
+# the partnership's own lists, and filters that cannot make text much longer than their input. Arithmetic,
+# repetition, padding, formatting, macros and `set` are refused: the sandbox stops escapes but not work, and
+# `{{ 'x' * 10**10 }}` or a recursive macro would take down a CI run from a pull request.
+_ALLOWED_NODES = {
+    "Template", "Output", "TemplateData", "Name", "Getattr", "Getitem", "Const", "If", "For", "Filter", "Test",
+    "Compare", "Operand", "And", "Or", "Not", "CondExpr", "Concat", "Keyword",
+}
+_ALLOWED_FILTERS = {"upper", "lower", "title", "capitalize", "trim", "default", "d", "length", "count", "first",
+                    "last", "join", "string", "striptags", "escape", "e", "list", "sort", "unique", "map",
+                    "selectattr", "rejectattr"}
+_MAX_CONST = 10_000
+
+
+def partnership_template_problem(text: str) -> str | None:
+    """What a partnership file's template uses that it may not, in words; None when it keeps to what is allowed."""
+    if "{" not in text:
+        return None
+    try:
+        ast = _ENV.parse(text)
+    except TemplateSyntaxError:
+        return None  # reported as template-syntax where the text is rendered
+    for node in ast.find_all(nodes.Node):
+        kind = type(node).__name__
+        if kind not in _ALLOWED_NODES:
+            return (f"{kind.lower()} is not allowed in a partnership file's template; use values such as "
+                    f"{{{{ school.name }}}}, if and for over the partnership's lists, and simple filters")
+        if isinstance(node, nodes.Filter) and node.name not in _ALLOWED_FILTERS:
+            return f"the filter {node.name!r} is not allowed in a partnership file's template"
+        if isinstance(node, nodes.Filter) and node.name == "map" and (node.args or node.dyn_args or node.dyn_kwargs
+                                                                      or [k.key for k in node.kwargs] != ["attribute"]):
+            return "map may only take attribute=, such as map(attribute='name')"
+        if isinstance(node, nodes.Filter) and node.name == "join" and node.args:
+            sep = node.args[0]
+            if not (isinstance(sep, nodes.Const) and isinstance(sep.value, str) and len(sep.value) <= 10):
+                return "join takes a short separator in quotes, such as join(', ')"
+        if isinstance(node, nodes.Const) and isinstance(node.value, (int, float, str)) and \
+                (len(str(node.value)) > _MAX_CONST or (isinstance(node.value, (int, float)) and abs(node.value) > 10**6)):
+            return "a value written in a template may not be that large"
+        if isinstance(node, nodes.For) and not isinstance(node.iter, (nodes.Name, nodes.Getattr)):
+            return "for may only loop over the partnership's own lists, such as schools"
+    return None
 
 
 def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple[list[_Candidate], list[Finding]]:
@@ -386,7 +431,7 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
     for i, local in enumerate(p.clauses.local):
         if kind in local.documents:
             chosen.append(_Candidate(local.id, local.title, local.section, local.order, base + i, local.text,
-                                     list(local.items), list(local.cites), psource, psource))
+                                     list(local.items), list(local.cites), psource, psource, from_partnership=True))
     for cand in chosen:
         override = p.clauses.overrides.get(cand.id)
         if override:
@@ -394,6 +439,7 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
             cand.text = override.text if override.text is not None else cand.text
             cand.items = override.items if override.items is not None else cand.items
             cand.text_source = psource
+            cand.from_partnership = True
     return chosen, findings
 
 
@@ -452,6 +498,11 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
     paragraphs: list[Paragraph] = []
     pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
     for text, is_item in pieces:
+        problem = partnership_template_problem(text) if cand.from_partnership else None
+        if problem:
+            findings.append(Finding.at(cand.text_source, "template-unsafe", "error",
+                                       f"clause {cand.id!r}: refused: {problem}", clause=cand.id))
+            continue
         try:
             rendered = render_text(text, context)
         except UndefinedError as exc:

@@ -99,3 +99,36 @@ def test_a_misspelt_clause_id_and_an_unset_local_value_say_what_to_write(run, tm
     out = run("check", bad).stdout
     assert "did you mean 'training.module.weapons'?" in out
     assert "add 'parking_bay: ...' under 'variables:'" in out and "dict object" not in out
+
+
+ATTACKS = [
+    "{{ 'x' * 10**10 }}", "{{ '%99999999s' % 'a' }}", "{{ '{:>999999999}'.format('a') }}", "{{ 'a'|center(999999999) }}",
+    "{{ 'a'|ljust(999999999) }}", "{{ ('a' ~ 'b')|replace('a', 'aaaaaaaaaa') }}",
+    "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "{{ 'abc'|truncate(-1) }}", "{{ schools|map('center', 999999999)|join }}", "{% set x = 'a' * 99 %}{{ x }}",
+]
+
+
+@pytest.mark.parametrize("expr", ATTACKS)
+def test_a_partnership_files_template_cannot_make_work_it_is_refused_in_check_and_build(run, tmp_path, expr):
+    import json as _json
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE + "clauses:\n  local:\n    - id: local.x\n      title: X\n      section: finance\n"
+                   f"      text: {_json.dumps(expr)}\n", encoding="utf-8")
+    result = run("check", bad)
+    assert result.exit_code == 1 and "template-unsafe" in result.stdout and "refused" in result.stdout
+    built = run("build", bad, "--out", tmp_path / "out")
+    assert built.exit_code == 1 and not list((tmp_path / "out").rglob("*.docx"))
+
+
+def test_ordinary_template_text_in_a_partnership_file_still_works(run, tmp_path):
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(EXAMPLE + "variables: {bay: '4'}\nclauses:\n  local:\n    - id: local.x\n      title: X\n"
+                  "      section: finance\n      text: \"{{ school.name|upper }} bay {{ local.bay }}: "
+                  "{% for s in schools %}{{ s.name }}{% if not loop.last %}, {% endif %}{% endfor %} "
+                  "({{ schools|map(attribute='name')|join(', ') }})\"\n", encoding="utf-8")
+    result = run("preview", ok)
+    assert result.exit_code == 0 and "NORTHGATE HIGH SCHOOL bay 4: Northgate High School (Northgate High School)" \
+        in result.stdout
