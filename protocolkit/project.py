@@ -29,6 +29,7 @@ SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "d
 class Input:
     kind: InputKind
     path: Path
+    named: bool = True  # named on the command line, not found while walking a folder
 
 
 def _library_root(path: Path) -> Path | None:
@@ -66,7 +67,7 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
                     elif _sniff(child) == "partnership":
                         found.append(Input("partnership", child))
                 elif want_docx and child.is_file() and is_document(child):
-                    found.append(Input("docx", child))
+                    found.append(Input("docx", child, named=False))
         elif is_document(path):
             found.append(Input("docx", path))
         else:

@@ -20,6 +20,7 @@ _KEEP = (
     r"Toolkit\s+for\s+Schools", r"special\s+schools?", r"pupil\s+referral\s+units?", r"maintained\s+schools?",
     r"independent\s+schools?", r"schools?,?\s+(?:or|and)?\s*(?:a\s+)?colleges?",
     r"from\s+primary\s+to\s+secondary\s+school", r"playgrounds?",
+    r"[A-Z][a-z]+(?:\s+(?:and|of|for)?\s*[A-Z][a-z]+)*\s+Act\s+\d{4}",
 )
 _KEPT = re.compile("|".join(f"(?:{k})" for k in _KEEP), re.IGNORECASE)
 _JINJA = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.DOTALL)
@@ -27,7 +28,7 @@ _JINJA = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.DOTALL)
 # Longest first: "head teachers" before "head teacher", "pupils'" before "pupil".
 _WORDS = [
     ("head teachers", "principals"), ("head teacher's", "principal's"), ("head teacher\u2019s", "principal\u2019s"), ("head teacher", "principal"),
-    ("headteacher", "principal"), ("pupils'", "students'"), ("pupils", "students"), ("pupil's", "student's"),
+    ("school premises", "further education premises"), ("headteachers", "principals"), ("headteacher's", "principal's"), ("headteacher", "principal"), ("pupils'", "students'"), ("pupils", "students"), ("pupil's", "student's"),
     ("pupil", "student"), ("schools'", "colleges'"), ("schools", "colleges"), ("school's", "college's"),
     ("school", "college"), ("behaviour policy", "disciplinary policy"),
 ]
@@ -38,7 +39,12 @@ _TO = {w: c for w, c in _WORDS}
 
 def _swap(m: re.Match[str]) -> str:
     found = m.group(0)
+    curly = "\u2019" in found
     new = _TO[" ".join(found.lower().split()).replace("\u2019", "'")]
+    if curly:
+        new = new.replace("'", "\u2019")
+    if found.isupper() and len(found) > 1:
+        return new.upper()
     return new[0].upper() + new[1:] if found[0].isupper() else new
 
 

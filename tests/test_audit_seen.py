@@ -107,6 +107,7 @@ def test_isa_meaning_information_sharing_agreement_is_not_the_independent_safegu
 
 def test_a_contents_line_and_a_forms_question_raise_no_article_9_error(run, tmp_path):
     path = _doc(tmp_path, "Data Sharing Agreement", [
+        ("", ["Contents", "1. Purpose 2", "2. Health and criminal offence information 4", "3. Request form 6"]),
         ("1. Purpose", [FILLER]),
         ("2. Request form", ["Does the request include health information? Yes / No", FILLER]),
     ])

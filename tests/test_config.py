@@ -92,3 +92,30 @@ def test_a_bad_configuration_is_exit_2_with_its_place_and_fix(run, project, text
     (project / "protocolkit.yaml").write_text(text, encoding="utf-8")
     result = run("check", project)
     assert result.exit_code == 2 and words in result.stderr and result.stdout == ""
+
+
+def test_configuration_cannot_turn_off_the_load_errors(run, project):
+    (project / "protocolkit.yaml").write_text("check:\n  disable: [schema]\n", encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 2 and "cannot be turned off" in result.stderr
+
+
+def test_an_empty_configuration_is_the_defaults_and_an_unrelated_pyproject_is_ignored(run, project):
+    (project / "protocolkit.yaml").write_text("# nothing configured yet\n", encoding="utf-8")
+    assert run("check", project, "--today", TODAY).exit_code == 1
+    (project / "protocolkit.yaml").unlink()
+    (project / "pyproject.toml").write_text("[project\nname = broken", encoding="utf-8")
+    assert run("check", project, "--today", TODAY).exit_code == 1
+
+
+def test_one_runs_configuration_does_not_leak_into_the_next(run, project, tmp_path_factory):
+    from protocolkit.check.config import Config, CheckConfig
+    from protocolkit.check.engine import check_paths
+    from datetime import date
+
+    lib = Path(__file__).resolve().parent.parent / "clauses"
+    quiet = Config(check=CheckConfig(severity={"register-stale": "info"}))
+    first = check_paths([lib], None, date(2028, 1, 1), config=quiet)
+    second = check_paths([lib], None, date(2028, 1, 1), config=Config())
+    assert {f.severity for f in first if f.rule == "register-stale"} == {"info"}
+    assert {f.severity for f in second if f.rule == "register-stale"} == {"warning"}

@@ -174,3 +174,57 @@ def test_findings_on_a_pdf_quote_their_evidence_and_page(run):
     assert ecm["text"] == "Every Child Matters" and ecm["page"] == 2
     missing = [f for f in found if f["rule"] == "missing-section"]
     assert {f["key"] for f in missing} == {f["section"] for f in missing}
+
+
+def test_an_unreadable_document_found_in_a_folder_is_a_finding_and_the_rest_is_checked(run, tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "northgate.yaml").write_text((root / "examples" / "northgate-high.yaml").read_text(encoding="utf-8")
+                                             .replace("    status: academy", "    type: academy"), encoding="utf-8")
+    (tmp_path / "signed-scan.pdf").write_bytes(MINIMAL_PDF_WITHOUT_TEXT)
+    code, found = findings(run, tmp_path)
+    assert code == 1
+    assert [f["rule"] for f in found if f["path"].endswith("signed-scan.pdf")] == ["unreadable-document"]
+    assert any(f["rule"] == "school-type" for f in found if f["path"].endswith("northgate.yaml"))
+
+
+def test_a_one_page_pdf_keeps_its_title(run, tmp_path, soffice):
+    import subprocess
+
+    d = Docx()
+    d.add_paragraph().add_run("Safer Schools Partnership Protocol").bold = True
+    for heading in SECTIONS:
+        d.add_paragraph().add_run(heading).bold = True
+        d.add_paragraph("The partners agree what this means for the school, in full sentences.")
+    docx = tmp_path / "onepage.docx"
+    d.save(docx)
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)
+    from protocolkit.read import read_document
+
+    doc = read_document(tmp_path / "onepage.pdf")
+    assert doc.kind == "protocol" and doc.title == "Safer Schools Partnership Protocol"
+    assert [s.title for s in doc.sections if s.title] == SECTIONS
+
+
+def test_a_pdf_page_with_no_height_is_exit_2_not_a_traceback(run, tmp_path):
+    bad = tmp_path / "flat.pdf"
+    bad.write_bytes(MINIMAL_PDF_WITHOUT_TEXT.replace(b"[0 0 595 842]", b"[0 0 595 0]"))
+    result = run("check", bad)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_a_typed_list_does_not_demote_the_real_bold_headings(tmp_path):
+    from protocolkit.read import read_document
+
+    d = Docx()
+    d.add_paragraph().add_run("Safer Schools Partnership Protocol").bold = True
+    d.add_paragraph().add_run("1. Aims").bold = True
+    for n, aim in enumerate(["To reduce crime", "To keep pupils safe", "To build trust"], 2):
+        d.add_paragraph(f"{n}. {aim}")
+    for n, heading in enumerate(["Roles", "Information sharing", "Review"], 2):
+        d.add_paragraph().add_run(f"{n}. {heading}").bold = True
+        d.add_paragraph("The partners set out what they agree about this, in full sentences.")
+    path = tmp_path / "cascade.docx"
+    d.save(path)
+    titles = [s.title for s in read_document(path, "protocol").sections if s.title]
+    assert {"Roles", "Information sharing", "Review"} <= set(titles)

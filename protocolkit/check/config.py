@@ -16,6 +16,7 @@ names an unknown rule or severity is refused with its place and the fix, before 
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,14 +56,14 @@ class Config:
         return self.check.severity.get(rule, default)
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
-        """The findings less those turned off or ignored for their path, at their configured severity."""
+        """The findings less those turned off or ignored for their path, at their configured severity (new findings:
+        a library's findings are cached between runs and must not carry one run's configuration into the next)."""
         out = []
         for f in findings:
             severity = self.severity_of(f.rule, f.severity)
             if severity is None or self._ignored(f):
                 continue
-            f.severity = severity
-            out.append(f)
+            out.append(f if severity == f.severity else dataclasses.replace(f, severity=severity))
         return out
 
     def _ignored(self, f: Finding) -> bool:
@@ -71,7 +72,7 @@ class Config:
         try:
             rel = Path(f.path).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            rel = Path(f.path).as_posix()
+            return False  # per-path ignores speak of the project's own files only
         return any(f.rule in rules and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))
                    for glob, rules in self.check.per_path_ignores.items())
 
@@ -97,7 +98,9 @@ def find_config(start: Path | None = None) -> Config:
 def _from_yaml(path: Path) -> Config:
     from protocolkit.load import load_model
 
-    model, _, findings = load_model(path, ConfigFile, str(path))
+    model, doc, findings = load_model(path, ConfigFile, str(path))
+    if model is None and doc is not None and doc.data is None:
+        return Config(str(path), path.parent)  # an empty file (or comments only): the defaults
     if model is None:
         first = findings[0]
         raise InputError(f"{first.location()}: the configuration is not valid: {first.message}")
@@ -111,10 +114,17 @@ def _from_pyproject(path: Path) -> Config | None:
     except ImportError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "tool.protocolkit" not in text:
+        return None  # another project's pyproject.toml: not ours to read, even if it is broken
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: cannot read [tool.protocolkit]: {exc}") from None
-    section: Any = data.get("tool", {}).get("protocolkit")
+    tool = data.get("tool")
+    section: Any = tool.get("protocolkit") if isinstance(tool, dict) else None
     if section is None:
         return None
     try:
@@ -130,7 +140,13 @@ def _from_pyproject(path: Path) -> Config | None:
 def _check_rules(check: CheckConfig, where: str) -> None:
     from protocolkit.check.codes import all_codes
 
+    from protocolkit.check.codes import LOADER_CODES
+
     known = all_codes()
+    for rule in [*check.disable, *check.severity]:
+        if rule in LOADER_CODES and rule.startswith(("yaml-", "schema")):
+            raise InputError(f"{where}: {rule!r} cannot be turned off or lowered: a file that cannot be read or "
+                             f"does not fit the schema cannot be built, so check must fail on it too")
     named = [*check.disable, *check.severity, *(r for rules in check.per_path_ignores.values() for r in rules)]
     for rule in named:
         if rule not in known:

@@ -9,7 +9,8 @@ from protocolkit.check.config import Config, find_config
 from protocolkit.check.rules import all_rules
 from protocolkit.check.subject import Subject
 from protocolkit.check.suppress import apply_suppressions
-from protocolkit.findings import Finding
+from protocolkit.check.rules.unreadable_document import unreadable
+from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library
 from protocolkit.project import Input, assemble_documents, discover, load_partnership, shown
 
@@ -52,7 +53,13 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     order: dict[tuple[str, str | None], int] = {}
     for item in inputs:
         if item.kind == "docx":
-            found, positions = check_docx(item, lib, today, active, doc_kind)
+            try:
+                found, positions = check_docx(item, lib, today, active, doc_kind)
+            except InputError as exc:
+                if item.named:
+                    raise
+                findings.append(unreadable(shown(item.path), str(exc)))
+                continue
             findings += found
             order.update(positions)
         elif item.kind == "other":

@@ -44,6 +44,12 @@ class RequiredSection(Strict):
             raise ValueError("a heading phrase must contain at least one letter or digit")
         return headings
 
+    def names(self, label: str) -> bool:
+        """Whether a label ("Purpose |", "AIM OF POLICY:") is one of the section's heading phrases, said exactly or
+        with "of the policy/protocol/agreement" after it; "Review date" is not the review section."""
+        words = re.sub(r"\s+(of|for)\s+(the\s+)?(this\s+)?(policy|protocol|agreement|isa|dsa)$", "", _words(label))
+        return any(words == _words(h) for h in self.headings)
+
     def matches(self, heading: str) -> bool:
         """Whether a heading names this section."""
         text = f" {_words(heading)} "

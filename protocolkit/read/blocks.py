@@ -218,7 +218,8 @@ def tree_from_blocks(blocks: list[Block], path: str) -> Document:
         if found and found[0] == "section" and found[1] and not styled:
             # typed numbering only goes up: "1 Law" after section 12 is an item of a numbered list, not section 1
             n = int(found[1].split(".")[0])
-            if last_number is not None and n <= last_number:
+            emphasised = block.bold or block.underline or block.cell_heading or _larger(block, body_size)
+            if last_number is not None and n <= last_number and not emphasised:
                 found = None
                 block.listed = True
             else:

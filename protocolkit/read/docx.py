@@ -181,7 +181,7 @@ def _table_blocks(table: Any) -> Iterator[Block]:
         rows.append(cells)
     if rows and rows[0] and rows[0][0].lower() in ("contents", "table of contents"):
         return  # a typed contents list repeats the headings the body already has
-    if len(rows) == 1 and len(rows[0]) == 1 and is_short(rows[0][0]):
+    if len(rows) == 1 and len(rows[0]) == 1 and rows[0][0] and is_short(rows[0][0]):
         yield Block(rows[0][0], table=True, cell_heading=True)  # a heading typed in a shaded one-cell table
         return
     for cells in rows:

@@ -23,6 +23,14 @@ OFFICE_SUFFIXES = (".odt", ".doc", ".rtf")
 TIMEOUT_SECONDS = 120
 
 
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # it has ended already
+    proc.wait()
+
+
 def soffice() -> str | None:
     """The LibreOffice executable, if installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -47,17 +55,16 @@ def read_office(path: Path | str, kind: str | None = None) -> Document:
         cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "docx",
                "--outdir", tmp, str(source)]
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    start_new_session=True)
             try:
                 _, err = proc.communicate(timeout=TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                _kill(proc)
                 raise InputError(f"{shown}: LibreOffice did not convert it within {TIMEOUT_SECONDS} s: open it and "
                                  f"save it as .docx") from None
             except BaseException:
-                os.killpg(proc.pid, signal.SIGKILL)  # Ctrl-C: the conversion never outlives the command
-                proc.wait()
+                _kill(proc)  # Ctrl-C: the conversion never outlives the command
                 raise
         except OSError as exc:
             raise InputError(f"{shown}: LibreOffice could not be started ({exc})") from None

@@ -13,7 +13,10 @@ pdfminer is imported only when a PDF is read.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -72,7 +75,9 @@ def _pages(p: Path, shown: str) -> list[list[_Line]]:
 
     out: list[list[_Line]] = []
     try:
-        for number, page in enumerate(extract_pages(str(p), laparams=LAParams(), maxpages=MAX_PAGES), 1):
+        with _time_limit(shown):
+            pages = list(extract_pages(str(p), laparams=LAParams(), maxpages=MAX_PAGES))
+        for number, page in enumerate(pages, 1):
             lines: list[_Line] = []
             for box in page:
                 if not isinstance(box, LTTextContainer):
@@ -90,14 +95,47 @@ def _pages(p: Path, shown: str) -> list[list[_Line]]:
             out.append(_visual_lines(lines, page.height))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(f"{shown}: the PDF is encrypted: save an unprotected copy and check that") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError,
+            RecursionError) as exc:
         raise InputError(f"{shown}: the PDF cannot be read ({type(exc).__name__}: {exc}): export it again") from None
     return out
 
 
+READ_SECONDS = 60
+
+
+@contextlib.contextmanager
+def _time_limit(shown: str):
+    """A time limit on reading a PDF: a malformed one can send the parser round a loop for ever. The alarm works in
+    the main thread only (where the CLI runs); elsewhere the read is not limited."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise InputError(f"{shown}: the PDF could not be read within {READ_SECONDS} s (it may be malformed): "
+                         f"export it again")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, READ_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _visual_lines(lines: list[_Line], height: float) -> list[_Line]:
     """Lines on one baseline joined left to right (a number and its heading, a bullet and its text), top to bottom."""
-    lines.sort(key=lambda ln: (-round(ln.y0), ln.x0))
+    height = height if height and height > 0 else 842.0  # a page with no height of its own: read as A4
+    lines.sort(key=lambda ln: -ln.y0)
+    rows: list[list[_Line]] = []
+    for ln in lines:  # a row is the lines within 2.5 points of its first one's baseline
+        if rows and abs(rows[-1][0].y0 - ln.y0) < 2.5:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    lines = [ln for row in rows for ln in sorted(row, key=lambda ln: ln.x0)]
     merged: list[_Line] = []
     for ln in lines:
         last = merged[-1] if merged else None
@@ -125,9 +163,10 @@ def _split_running_lines(pages: list[list[_Line]]) -> tuple[list[_Line], list[st
 
     in_margin = [ln for page in pages for ln in page if ln.y1 > 1 - _MARGIN or ln.y0 < _MARGIN]
     counts = Counter(shape(ln) for ln in in_margin)
-    repeats = 2 if len(pages) > 1 else 1
+    # a line recurring in the margins of several pages runs through the document; on one page only a page number
+    # can be told from a title or a closing line
     running = {id(ln) for ln in in_margin
-               if counts[shape(ln)] >= repeats or _PAGE_NUMBER.match(ln.text)}
+               if (len(pages) > 1 and counts[shape(ln)] >= 2) or _PAGE_NUMBER.match(ln.text)}
     header = list(dict.fromkeys(ln.text for page in pages for ln in page if id(ln) in running))
     body = [ln for page in pages for ln in page if id(ln) not in running]
     return body, header

@@ -178,7 +178,7 @@ def coverage(doc: Document, req: RequiredSection) -> Coverage:
         if any(t and req.matches(t) for t in titles):
             return Coverage("heading")
     texts = list(doc_paragraphs(doc))
-    if any(req.matches(label) for label in _labels(texts)):
+    if any(req.names(label) for label in _labels(texts)):
         return Coverage("heading")
     if req.opening and has_opening(doc):
         return Coverage("opening")
