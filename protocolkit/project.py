@@ -151,7 +151,7 @@ def _choice_positions(yfile: YamlFile) -> dict[str, Source]:
 
 
 # The rules that decide whether a partnership file can be assembled at all: a build runs them as well as check.
-LOAD_RULES = ("unknown-party", "no-signatory", "unknown-clause", "deprecated-clause", "duplicate-id", "unknown-section",
+LOAD_RULES = ("unknown-party", "no-signatory", "officer-rank", "unknown-clause", "deprecated-clause", "duplicate-id", "unknown-section",
               "unknown-citation")
 
 

@@ -132,3 +132,27 @@ def test_ordinary_template_text_in_a_partnership_file_still_works(run, tmp_path)
     result = run("preview", ok)
     assert result.exit_code == 0 and "NORTHGATE HIGH SCHOOL bay 4: Northgate High School (Northgate High School)" \
         in result.stdout
+
+
+def test_a_pcso_ranked_as_a_constable_is_an_error_at_the_rank_and_is_not_built(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = EXAMPLE.replace("  officer: police-officer", "  officer: pcso")
+    bad.write_text(text, encoding="utf-8")
+    result = run("check", bad)
+    line = text.splitlines().index('  - {name: Tom Fielding, rank: PC, number: "1482"}') + 1
+    assert result.exit_code == 1 and f"bad.yaml:{line}:" in result.stdout and "officer-rank" in result.stdout
+    assert run("build", bad, "--out", tmp_path / "out").exit_code == 1
+
+
+def test_a_docx_that_would_inflate_to_gigabytes_is_refused_before_it_is_read(run, tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            chunk = b" " * (1 << 20)
+            for _ in range(300):
+                fh.write(chunk)
+    result = run("check", bomb)
+    assert result.exit_code == 2 and "would inflate to 300 MB" in result.stderr and "Traceback" not in result.stderr

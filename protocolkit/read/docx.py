@@ -35,6 +35,9 @@ from protocolkit.read.blocks import (
 )
 
 
+MAX_INFLATED = 200 * 2**20  # a protocol with its images is a few MB; a zip bomb inflates to gigabytes
+
+
 def read_docx(path: Path | str, kind: str | None = None, display: str | None = None) -> Document:
     """The document tree of a .docx; `kind` is 'protocol' or 'dsa', or None to let the title decide; `display` is
     the name to show for it (the user's file, when this .docx is a conversion of it)."""
@@ -72,6 +75,10 @@ def _open(p: Path, shown: str) -> Any:
             names = set(zf.namelist())
             if "word/document.xml" not in names and "[Content_Types].xml" not in names:
                 raise InputError(f"{shown}: not a Word document (the zip has no word/document.xml): save it from Word as .docx")
+            inflated = sum(i.file_size for i in zf.infolist())
+            if inflated > MAX_INFLATED:
+                raise InputError(f"{shown}: the .docx would inflate to {inflated // 2**20:,} MB, far more than any "
+                                 f"protocol (at most {MAX_INFLATED // 2**20} MB): it is not read")
             bad = zf.testzip()
             if bad is not None:
                 raise InputError(f"{shown}: the .docx is damaged ({bad} fails its checksum): save a fresh copy from Word")
