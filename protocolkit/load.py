@@ -63,8 +63,17 @@ def read_yaml(path: Path | str, display: str | None = None) -> YamlFile:
     return parse_yaml(text, shown)
 
 
+_OLD_YAML = re.compile(r"^%YAML\s+1\.[01]\b", re.MULTILINE)
+
+
 def parse_yaml(text: str, path: str) -> YamlFile:
     """Parse YAML text; YamlProblem with the line and column of a syntax error or a bound."""
+    old = _OLD_YAML.search(text)
+    if old:
+        # YAML 1.1 reads yes/no/on/off as true/false and 010 as 8; these files are YAML 1.2, read the same everywhere
+        raise YamlProblem(Finding("yaml-syntax", "error", f"{old.group(0)} asks for the older YAML 1.1, which reads "
+                                  f"yes/no as true/false and 010 as 8: remove the line (protocolkit reads YAML 1.2)",
+                                  path, text.count("\n", 0, old.start()) + 1, 1))
     try:
         data = _compose_fast(text) if _CLoader is not None else YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -138,6 +147,7 @@ def _build(node: Any, loader: Any, built: dict[int, Any], depth: int) -> Any:
     if isinstance(node, MappingNode):
         out = CommentedMap()
         built[key] = out
+        from_merge: set[Any] = set()
         out._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
         for knode, vnode in node.value:
             if knode.tag == _MERGE:
@@ -146,6 +156,7 @@ def _build(node: Any, loader: Any, built: dict[int, Any], depth: int) -> Any:
                     if isinstance(m, dict):
                         for mk, mv in m.items():
                             if mk not in out:
+                                from_merge.add(mk)
                                 out[mk] = mv
                                 out.lc.add_kv_line_col(mk, m.lc.data.get(mk) if getattr(m.lc, "data", None) else [m.lc.line, m.lc.col, m.lc.line, m.lc.col])
                 continue
@@ -158,7 +169,9 @@ def _build(node: Any, loader: Any, built: dict[int, Any], depth: int) -> Any:
                 raise YamlProblem(Finding("yaml-syntax", "error", "a mapping or list is used as a key: a key must be a "
                                           "plain word, such as 'name'", "", knode.start_mark.line + 1,
                                           knode.start_mark.column + 1)) from None
-            if k in out and out.lc.data and out.lc.data.get(k):
+            if k in from_merge:
+                from_merge.discard(k)  # a key of the mapping's own overrides one merged in with <<, wherever it stands
+            elif k in out and out.lc.data and out.lc.data.get(k):
                 raise _DuplicateKey(k, knode.start_mark.line + 1, knode.start_mark.column + 1, out.lc.data[k][0] + 1)
             out[k] = _build(vnode, loader, built, depth + 1)
             out.lc.add_kv_line_col(k, [knode.start_mark.line, knode.start_mark.column, vnode.start_mark.line, vnode.start_mark.column])

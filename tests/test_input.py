@@ -156,3 +156,22 @@ def test_a_docx_that_would_inflate_to_gigabytes_is_refused_before_it_is_read(run
                 fh.write(chunk)
     result = run("check", bomb)
     assert result.exit_code == 2 and "would inflate to 300 MB" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_key_of_the_mapping_overrides_one_merged_in_as_ruamel_reads_it(tmp_path):
+    from ruamel.yaml import YAML
+
+    from protocolkit.load import parse_yaml
+
+    text = "defaults: &d {name: a, role: b}\nperson:\n  <<: *d\n  name: x\nother:\n  name: y\n  <<: *d\n"
+    fast = parse_yaml(text, "t.yaml").data
+    slow = YAML(typ="rt").load(text)
+    assert dict(fast["person"]) == dict(slow["person"]) == {"name": "x", "role": "b"}
+    assert dict(fast["other"]) == dict(slow["other"]) == {"name": "y", "role": "b"}
+
+
+def test_a_yaml_1_1_directive_is_a_finding_not_a_silent_difference(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("%YAML 1.1\n---\n" + EXAMPLE, encoding="utf-8")
+    result = run("check", bad)
+    assert result.exit_code == 1 and "bad.yaml:1:1" in result.stdout and "YAML 1.2" in result.stdout
