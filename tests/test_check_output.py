@@ -164,9 +164,11 @@ def test_junit_one_suite_per_file(run, tmp_path):
     assert root.find("testsuite/testcase/failure").get("type") == "placeholder"
 
 
-def test_clean_run_prints_nothing_and_exits_0(run):
+def test_clean_run_says_what_it_checked_and_exits_0(run):
     result = run("check", "tests/fixtures/check/partnership.yaml", *TODAY)
-    assert result.exit_code == 0 and result.stdout == ""
+    assert result.exit_code == 0 and result.stdout == "checked 1 input: no problems\n"
+    quiet_json = run("check", "tests/fixtures/check/partnership.yaml", "--format", "json", *TODAY)
+    assert json.loads(quiet_json.stdout)["findings"] == []
 
 
 # -- start-up -----------------------------------------------------------------------------

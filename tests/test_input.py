@@ -175,3 +175,17 @@ def test_a_yaml_1_1_directive_is_a_finding_not_a_silent_difference(run, tmp_path
     bad.write_text("%YAML 1.1\n---\n" + EXAMPLE, encoding="utf-8")
     result = run("check", bad)
     assert result.exit_code == 1 and "bad.yaml:1:1" in result.stdout and "YAML 1.2" in result.stdout
+
+
+def test_a_clean_check_says_what_it_checked(run):
+    result = run("check", ROOT / "examples" / "northgate-high.yaml", "--today", "2027-01-01")
+    assert result.exit_code == 0 and result.stdout.strip() == "checked 1 input: no problems"
+
+
+def test_a_cluster_with_no_lead_school_is_an_error_and_is_not_built(run, tmp_path):
+    text = (ROOT / "examples" / "harbour-cluster.yaml").read_text(encoding="utf-8").replace("  lead_school: harbour\n", "")
+    bad = tmp_path / "cluster.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = run("check", bad, "--today", "2027-01-01")
+    assert result.exit_code == 1 and "no school leads it" in result.stdout
+    assert run("build", bad, "--out", tmp_path / "out").exit_code == 1

@@ -15,10 +15,14 @@ from protocolkit.findings import InputError
 def check_command(paths: list[Path], fmt: str, profile: str | None, today: date, doc_kind: str | None,
                   library: Path | None) -> int:
     """Run the check and print the findings; returns the exit code."""
-    findings = check_paths(paths, library, today, profile, doc_kind)
+    counted: list[int] = []
+    findings = check_paths(paths, library, today, profile, doc_kind, counted=counted)
     renderer = importlib.import_module(f"protocolkit.check.formats.{fmt}")
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     out = renderer.render(findings, color=color)
+    if fmt == "text" and not findings:
+        n = counted[0] if counted else 0
+        out = f"checked {n} {'input' if n == 1 else 'inputs'}: no problems"
     if out:
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return exit_code(findings)

@@ -16,7 +16,8 @@ from protocolkit.project import Input, assemble_documents, discover, load_partne
 
 
 def check_paths(paths: list[Path], library_dir: Path | None, today: date, profile: str | None = None,
-                doc_kind: str | None = None, config: Config | None = None) -> list[Finding]:
+                doc_kind: str | None = None, config: Config | None = None,
+                counted: list[int] | None = None) -> list[Finding]:
     """All findings for the inputs found under `paths`, in a stable order, with the configuration applied
     (by default the one governing the first path)."""
     from protocolkit.check.profile import load_profile
@@ -24,6 +25,8 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     config = config or find_config(paths[0] if paths else None)
     active = load_profile(profile)
     inputs = discover(paths)
+    if counted is not None:
+        counted.append(len(inputs))  # how many inputs were checked, for a quiet success to say so
     libraries = [i for i in inputs if i.kind == "library"]
     # A library named on the command line is the one its neighbours are assembled with.
     lib_root = library_dir or (libraries[0].path if len(libraries) == 1 else None)

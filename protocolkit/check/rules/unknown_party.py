@@ -48,6 +48,9 @@ def check(subject: Subject) -> Iterator[Finding]:
                           f"its own id", subject.path, *at(subject.yaml, "schools", i, "id", key=False))
         seen.add(sid)
     lead = p.deployment.lead_school
+    if p.deployment.model == "cluster" and not lead and len(ids) > 1:
+        yield Finding(ID, SEVERITY, f"deployment.model is cluster but no school leads it: add deployment.lead_school "
+                      f"with one of {', '.join(ids)}", subject.path, *at(subject.yaml, "deployment", "model", key=False))
     if lead and lead not in ids:
         yield Finding(ID, SEVERITY, f"deployment.lead_school {lead!r} is not a school id{_hint(lead, ids)}: use one of "
                       f"{', '.join(ids)}", subject.path, *at(subject.yaml, "deployment", "lead_school", key=False))
