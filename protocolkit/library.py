@@ -66,6 +66,23 @@ def default_library_dir() -> Path:
     return data_dir("clauses")
 
 
+def project_library(paths: list[Path]) -> Path | None:
+    """The project's own clause library for these files: walking up from the first of them to the folder that
+    holds protocolkit.yaml or clauses/documents.yaml (a library folder itself counts); None outside any project."""
+    if not paths:
+        return None
+    start = Path(paths[0]).resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder, *folder.parents]:
+        if is_library_dir(candidate):
+            return candidate
+        if is_library_dir(candidate / "clauses"):
+            return candidate / "clauses"
+        if (candidate / "protocolkit.yaml").is_file() or (candidate / ".git").exists():
+            return None  # the project's root, with no library of its own: the shipped one serves
+    return None
+
+
 def is_library_dir(path: Path) -> bool:
     """Whether a folder is a clause library (it has documents.yaml)."""
     return (path / DOCUMENTS_FILE).is_file()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from protocolkit.findings import Finding, InputError
-from protocolkit.library import load_library
+from protocolkit.library import load_library, project_library
 from protocolkit.project import assemble_documents, load_partnership
 
 
@@ -19,7 +19,7 @@ def preview_markdown(path: Path, kind: str, library: Path | None) -> tuple[str, 
 
     if is_document(path):
         return render_markdown(read_document(path, kind)), []
-    lib = load_library(library)
+    lib = load_library(library or project_library([path]))
     loaded = load_partnership(path, lib)
     if not loaded.ok:
         return "", loaded.findings

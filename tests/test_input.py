@@ -189,3 +189,18 @@ def test_a_cluster_with_no_lead_school_is_an_error_and_is_not_built(run, tmp_pat
     result = run("check", bad, "--today", "2027-01-01")
     assert result.exit_code == 1 and "no school leads it" in result.stdout
     assert run("build", bad, "--out", tmp_path / "out").exit_code == 1
+
+
+def test_build_preview_and_check_use_the_projects_own_library(run, tmp_path):
+    assert run("init", tmp_path / "force").exit_code == 0
+    project = tmp_path / "force"
+    purpose = project / "clauses" / "purpose.yaml"
+    purpose.write_text(purpose.read_text(encoding="utf-8").replace(
+        "This protocol sets out how", "This protocol, as this force words it, sets out how", 1), encoding="utf-8")
+    partnership = next((project / "partnerships").glob("*.yaml"))
+    assert "as this force words it" in run("preview", partnership).stdout
+    assert run("build", partnership, "--out", tmp_path / "out").exit_code == 0
+    from docx import Document as Docx
+
+    built = next((tmp_path / "out").rglob("protocol.docx"))
+    assert any("as this force words it" in p.text for p in Docx(built).paragraphs)

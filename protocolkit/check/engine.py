@@ -11,7 +11,7 @@ from protocolkit.check.subject import Subject
 from protocolkit.check.suppress import apply_suppressions
 from protocolkit.check.rules.unreadable_document import unreadable
 from protocolkit.findings import Finding, InputError
-from protocolkit.library import Library, load_library
+from protocolkit.library import Library, load_library, project_library
 from protocolkit.project import Input, assemble_documents, discover, load_partnership, shown
 
 
@@ -29,7 +29,7 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
         counted.append(len(inputs))  # how many inputs were checked, for a quiet success to say so
     libraries = [i for i in inputs if i.kind == "library"]
     # A library named on the command line is the one its neighbours are assembled with.
-    lib_root = library_dir or (libraries[0].path if len(libraries) == 1 else None)
+    lib_root = library_dir or (libraries[0].path if len(libraries) == 1 else None) or project_library(paths)
     default_lib: Library | None = None
     findings: list[Finding] = []
     texts: dict[str, str] = {}
