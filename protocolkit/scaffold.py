@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from protocolkit import __version__
 from protocolkit.condition import DEPLOYMENT_MODELS, OFFICER_KINDS, SCHOOL_PHASES, SCHOOL_PROVISIONS, SCHOOL_STATUSES
 from protocolkit.findings import InputError
 from protocolkit.model import Partnership
@@ -174,7 +175,10 @@ jobs:
         with: {fetch-depth: 0}
       - uses: actions/setup-python@v5
         with: {python-version: "3.12"}
-      - run: pip install protocolkit
+      # protocolkit __VERSION__ wrote this file. Until protocolkit is published on a package index, set the
+      # repository variable PROTOCOLKIT_SOURCE to the force's own copy of its repository, pinned to that version:
+      #   git+<address of the force's protocolkit repository>@v__VERSION__
+      - run: pip install "${{ vars.PROTOCOLKIT_SOURCE || 'protocolkit==__VERSION__' }}"
       - run: protocolkit check clauses partnerships --library clauses --format github
       - run: protocolkit status partnerships
 """
@@ -211,6 +215,6 @@ def init_repository(target: Path) -> list[Path]:
                       ("README.md", README), (".gitignore", "build/\n")):
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text, encoding="utf-8")
+        dest.write_text(text.replace("__VERSION__", __version__), encoding="utf-8")
         written.append(dest)
     return written

@@ -98,6 +98,21 @@ def test_init_makes_a_repository_that_checks_clean(tmp_path, run):
     assert run("init", target).exit_code == 2
 
 
+def test_init_workflow_installs_the_version_that_wrote_it(tmp_path, run):
+    from ruamel.yaml import YAML
+
+    from protocolkit import __version__
+
+    target = tmp_path / "repo"
+    assert run("init", target).exit_code == 0
+    workflow = YAML(typ="safe").load((target / ".github/workflows/protocolkit.yml").read_text())
+    steps = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    install = next(step for step in steps if step.startswith("pip install"))
+    assert f"protocolkit=={__version__}" in install
+    assert "vars.PROTOCOLKIT_SOURCE" in install
+    assert "__VERSION__" not in (target / ".github/workflows/protocolkit.yml").read_text()
+
+
 def test_preview_prints_the_assembled_document_as_markdown(run):
     example = FIXTURES.parent.parent / "examples" / "northgate-high.yaml"
     result = run("preview", example)
