@@ -82,7 +82,7 @@ def check(
     profile: Optional[str] = typer.Option(None, "--profile", help="Profile name (see profiles/) or a profile YAML file."),
     today: Optional[str] = typer.Option(None, "--today", help="Check review dates as of this day (YYYY-MM-DD)."),
     doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="What a document is meant to be; without it, its title decides."),
-    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own clauses/ found above the files, else the shipped library)."),
 ) -> None:
     """Validate and check clause libraries, partnership files and documents written elsewhere (.docx, .pdf, .odt, .doc)."""
     from protocolkit.check.command import check_command
@@ -114,7 +114,7 @@ def build(
     pdf: bool = typer.Option(False, "--pdf", help="Also convert each .docx to PDF with LibreOffice."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Partnerships rendered in parallel processes."),
     template: Optional[Path] = typer.Option(None, "--template", help="A restyled .docx template to render with."),
-    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own clauses/ found above the files, else the shipped library)."),
 ) -> None:
     """Render each partnership's protocol and data-sharing agreement as .docx (and PDF)."""
     from protocolkit.render.build import build_command
@@ -150,11 +150,16 @@ def diff(
 def preview(
     path: Path = typer.Argument(..., help="A partnership file or a .docx."),
     doc: DocKindChoice = typer.Option(DocKindChoice.protocol, "--doc", help="Which document to show."),
-    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own clauses/ found above the files, else the shipped library)."),
 ) -> None:
     """Print one document as markdown, for a terminal or a pull request."""
     from protocolkit.preview import preview_markdown
 
+    from protocolkit.library import library_note
+
+    note = library_note(library, [path])
+    if note:
+        typer.echo(note, err=True)
     try:
         text, problems = preview_markdown(path, doc.value, library)
     except InputError as exc:

@@ -83,6 +83,18 @@ def project_library(paths: list[Path]) -> Path | None:
     return None
 
 
+def library_note(given: Path | None, paths: list[Path]) -> str | None:
+    """A line saying which library is used when --library overrides a project's own, so that a force never
+    builds from one library while believing it built from its own; None when the project's own is used."""
+    if given is None:
+        return None
+    own = project_library(paths)
+    if own is not None and Path(given).resolve() == own.resolve():
+        return None
+    where = f"not this project's own ({shown(own)})" if own is not None else "there is no project library here"
+    return f"protocolkit: using the clause library {shown(Path(given))} given by --library; {where}"
+
+
 def is_library_dir(path: Path) -> bool:
     """Whether a folder is a clause library (it has documents.yaml)."""
     return (path / DOCUMENTS_FILE).is_file()

@@ -204,3 +204,20 @@ def test_build_preview_and_check_use_the_projects_own_library(run, tmp_path):
 
     built = next((tmp_path / "out").rglob("protocol.docx"))
     assert any("as this force words it" in p.text for p in Docx(built).paragraphs)
+
+
+def test_a_library_that_overrides_the_projects_own_is_named(run, tmp_path):
+    from protocolkit.library import default_library_dir
+
+    assert run("init", tmp_path / "force").exit_code == 0
+    partnership = next((tmp_path / "force" / "partnerships").glob("*.yaml"))
+    for command in (("preview", partnership), ("check", partnership),
+                    ("build", partnership, "--out", tmp_path / "out")):
+        own = run(*command)
+        assert own.exit_code == 0 and "given by --library" not in own.stderr
+        other = run(*command, "--library", default_library_dir())
+        assert other.exit_code == 0, other.stderr
+        assert "given by --library; not this project's own" in other.stderr
+        assert other.stderr.splitlines()[0].endswith("clauses)")
+        same = run(*command, "--library", tmp_path / "force" / "clauses")
+        assert "given by --library" not in same.stderr

@@ -15,6 +15,11 @@ from protocolkit.findings import InputError
 def check_command(paths: list[Path], fmt: str, profile: str | None, today: date, doc_kind: str | None,
                   library: Path | None) -> int:
     """Run the check and print the findings; returns the exit code."""
+    from protocolkit.library import library_note
+
+    note = library_note(library, paths)
+    if note:
+        print(note, file=sys.stderr)
     counted: list[int] = []
     findings = check_paths(paths, library, today, profile, doc_kind, counted=counted)
     renderer = importlib.import_module(f"protocolkit.check.formats.{fmt}")

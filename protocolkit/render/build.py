@@ -18,7 +18,7 @@ from typing import Iterator
 from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.findings import Finding, InputError
-from protocolkit.library import Library, load_library, project_library
+from protocolkit.library import Library, library_note, load_library, project_library
 from protocolkit.load import position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
@@ -145,6 +145,9 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
     if pdf and soffice is None:
         raise InputError("--pdf needs LibreOffice, and `soffice` is not on PATH: install LibreOffice "
                          "(Debian/Ubuntu: apt-get install libreoffice-writer) or build without --pdf")
+    note = library_note(library, paths)
+    if note:
+        print(note, file=sys.stderr)
     library = library or project_library(paths)
     lib = load_library(library)
     lib_errors = [f for f in lib.findings if f.severity == "error"]
