@@ -133,7 +133,7 @@ def diff(
     format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="Output format."),
     redline: Optional[Path] = typer.Option(None, "--redline", help="Write NEW with tracked changes against OLD to this .docx."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are differences."),
-    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the shipped library)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own clauses/ found above the files, else the shipped library)."),
     doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="Which document of two partnership files to compare (default: protocol); for a .docx, what it is meant to be."),
 ) -> None:
     """Show what changed between two versions, clause by clause and word by word."""

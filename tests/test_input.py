@@ -221,3 +221,20 @@ def test_a_library_that_overrides_the_projects_own_is_named(run, tmp_path):
         assert other.stderr.splitlines()[0].endswith("clauses)")
         same = run(*command, "--library", tmp_path / "force" / "clauses")
         assert "given by --library" not in same.stderr
+
+
+def test_diff_uses_the_projects_own_library_too(run, tmp_path):
+    from protocolkit.library import default_library_dir
+
+    assert run("init", tmp_path / "force").exit_code == 0
+    project = tmp_path / "force"
+    old = next((project / "partnerships").glob("*.yaml"))
+    new = project / "partnerships" / "zz-copy.yaml"
+    new.write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("diff", old, new).exit_code == 0
+    with (project / "clauses" / "purpose.yaml").open("a", encoding="utf-8") as f:
+        f.write("id: [\n")  # the project's library is now broken, the shipped one is not
+    broken = run("diff", old, new)
+    assert broken.exit_code == 2 and "purpose.yaml" in broken.stderr and "clause library" in broken.stderr
+    shipped = run("diff", old, new, "--library", default_library_dir())
+    assert shipped.exit_code == 0 and "not this project's own" in shipped.stderr

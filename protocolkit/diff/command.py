@@ -13,7 +13,7 @@ from protocolkit.diff.report import Report
 from protocolkit.diff.tree import diff_documents
 from protocolkit.document import Document
 from protocolkit.findings import InputError
-from protocolkit.library import Library, load_library
+from protocolkit.library import Library, library_note, load_library, project_library
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -29,6 +29,9 @@ def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: 
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     with ExitStack() as stack:
         before, after = locate(old, stack), locate(new, stack)
+        note = library_note(library, [_walk_from(after)])
+        if note:
+            print(note, file=sys.stderr)
         report = compare(before, after, library, doc)
         renderer = importlib.import_module(f"protocolkit.diff.formats.{fmt}")
         print(renderer.render(report, color=fmt == "text" and sys.stdout.isatty()))
@@ -39,6 +42,11 @@ def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: 
     return 1 if exit_code and report.differs else 0
 
 
+def _walk_from(version: Version) -> Path:
+    """Where to look for the project's library: the new side's file, or the current folder for a git version."""
+    return Path.cwd() if version.hidden_path else version.path
+
+
 def compare(before: Version, after: Version, library: Path | None, doc: str | None) -> Report:
     """The report on two located versions."""
     lib: Library | None = None
@@ -46,7 +54,7 @@ def compare(before: Version, after: Version, library: Path | None, doc: str | No
     def get_library() -> Library:
         nonlocal lib
         if lib is None:
-            lib = load_library(library)
+            lib = load_library(library or project_library([_walk_from(after)]))
             errors = [f for f in lib.findings if f.severity == "error"]
             if errors:
                 first = errors[0]
