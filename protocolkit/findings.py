@@ -47,3 +47,17 @@ class Finding:
 
 class InputError(Exception):
     """Input that cannot be read at all (missing file, torn .docx): exit 2 with this one line."""
+
+
+def closest(word: str, known, cutoff: float = 0.6) -> str | None:
+    """The known word nearest to a misspelt one, or None when none is near."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, known, cutoff: float = 0.6) -> str:
+    """" (did you mean 'x'?)" for a message, or "" when nothing known is near."""
+    near = closest(word, known, cutoff)
+    return f" (did you mean {near!r}?)" if near else ""

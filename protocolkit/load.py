@@ -7,7 +7,6 @@ everything here speaks 1-based lines and columns, as editors do.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from protocolkit.document import Source
-from protocolkit.findings import Finding, InputError
+from protocolkit.findings import Finding, InputError, closest, did_you_mean
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 50
@@ -332,8 +331,8 @@ def schema_finding(doc: YamlFile, err: dict, rule: str = "schema", model: Any = 
     elif kind == "extra_forbidden":
         line, col = position(doc.data, loc, at_key=True)
         known = _known_keys(model, loc) if model is not None else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "remove it or check its spelling"
+        near = closest(str(loc[-1]), known)
+        hint = f"did you mean '{near}'?" if near else "remove it or check its spelling"
         message = f"{dotted}: unknown key '{loc[-1]}': {hint}"
     else:
         line, col = position(doc.data, loc)
@@ -360,9 +359,7 @@ def plain_message(err: dict, loc: list[Any]) -> str:
         return f"{given!r} is not a date: write it as YYYY-MM-DD, such as 2026-09-01"
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        close = difflib.get_close_matches(str(given), expected, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"{given!r} is not one of the choices{hint}: use one of {', '.join(expected)}"
+        return f"{given!r} is not one of the choices{did_you_mean(str(given), expected)}: use one of {', '.join(expected)}"
     if kind in ("int_parsing", "int_type", "float_parsing", "float_type", "int_from_float"):
         return f"{given!r} is not a number: write a number, such as 2"
     if kind in ("bool_parsing", "bool_type"):

@@ -85,6 +85,7 @@ def test_protocolkit_rules_shows_the_effective_configuration(run, project):
 
 @pytest.mark.parametrize("text, words", [
     ("check:\n  disable: [marking-mising]\n", "did you mean 'marking-missing'"),
+    ("check:\n  disable: [qqqq]\n", "no rule 'qqqq'; `protocolkit rules` lists them"),
     ("check:\n  severity: {review-date: fatal}\n", "protocolkit.yaml:2:"),
     ("check:\n  disabled: [review-date]\n", "unknown key 'disabled'"),
 ])

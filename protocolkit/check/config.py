@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from protocolkit.findings import Finding, InputError, Severity
+from protocolkit.findings import Finding, InputError, Severity, did_you_mean
 from protocolkit.model.base import Strict
 
 CONFIG_FILE = "protocolkit.yaml"
@@ -150,16 +150,4 @@ def _check_rules(check: CheckConfig, where: str) -> None:
     named = [*check.disable, *check.severity, *(r for rules in check.per_path_ignores.values() for r in rules)]
     for rule in named:
         if rule not in known:
-            close = sorted(known, key=lambda k: _distance(k, rule))[0]
-            raise InputError(f"{where}: no rule {rule!r} (did you mean {close!r}?); `protocolkit rules` lists them")
-
-
-def _distance(a: str, b: str) -> int:
-    """Edit distance, for "did you mean"."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+            raise InputError(f"{where}: no rule {rule!r}{did_you_mean(rule, known)}; `protocolkit rules` lists them")

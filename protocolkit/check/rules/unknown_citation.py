@@ -28,11 +28,10 @@ def check(subject: Subject) -> Iterator[Finding]:
     if subject.kind == "library":
         for lc in lib.clauses.values():
             c = lc.model
-            if lib.citations or c.cites:
-                for cite in c.cites:
-                    if cite not in lib.citations:
-                        yield Finding.at(lc.source, ID, SEVERITY, f"clause {c.id!r} cites {cite!r}, which is not in "
-                                         f"{CITATIONS_FILE}: add it to the register or fix the id", clause=c.id)
+            for cite in c.cites:
+                if cite not in lib.citations:
+                    yield Finding.at(lc.source, ID, SEVERITY, f"clause {c.id!r} cites {cite!r}, which is not in "
+                                     f"{CITATIONS_FILE}: add it to the register or fix the id", clause=c.id)
         return
     p = subject.partnership
     if p is None or subject.yaml is None or not lib.citations:

@@ -11,12 +11,11 @@ Fails:    include: [finance.enhanced-servce]
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from protocolkit.check.rules._common import choice_at
 from protocolkit.check.subject import Subject
-from protocolkit.findings import Finding
+from protocolkit.findings import Finding, did_you_mean
 
 ID = "unknown-clause"
 NAME = "Clause id does not exist"
@@ -41,15 +40,11 @@ def check(subject: Subject) -> Iterator[Finding]:
         for i, cid in enumerate(getattr(p.clauses, field_name)):
             if cid not in lib.clauses and cid not in local_ids:
                 yield Finding(ID, SEVERITY, f"clauses.{field_name} names {cid!r}, which is not in the clause library"
-                              f"{_hint(cid, lib.clauses)}: check the id (`protocolkit check` on the library lists "
+                              f"{did_you_mean(cid, lib.clauses, cutoff=0.75)}: check the id (`protocolkit check` on the library lists "
                               f"them)", subject.path, *choice_at(subject.yaml, field_name, i), clause=cid)
     for cid in p.clauses.overrides:
         if cid not in lib.clauses:
             yield Finding(ID, SEVERITY, f"clauses.overrides names {cid!r}, which is not in the clause library"
-                          f"{_hint(cid, lib.clauses)}: check the id", subject.path,
+                          f"{did_you_mean(cid, lib.clauses, cutoff=0.75)}: check the id", subject.path,
                           *choice_at(subject.yaml, "overrides", cid, key=True), clause=cid)
 
-
-def _hint(clause_id: str, known) -> str:
-    close = difflib.get_close_matches(clause_id, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""

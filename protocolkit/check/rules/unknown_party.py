@@ -11,22 +11,16 @@ Fails:    signatories: [{party: nortgate, ...}]
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from protocolkit.check.rules._common import at
 from protocolkit.check.subject import Subject
-from protocolkit.findings import Finding
+from protocolkit.findings import Finding, did_you_mean
 
 ID = "unknown-party"
 NAME = "Party or school key does not exist"
 SEVERITY = "error"
 TARGETS = ("partnership",)
-
-
-def _hint(key: str, keys: list[str]) -> str:
-    close = difflib.get_close_matches(key, keys, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check(subject: Subject) -> Iterator[Finding]:
@@ -38,7 +32,7 @@ def check(subject: Subject) -> Iterator[Finding]:
         for i, item in enumerate(getattr(p, field_name)):
             if item.party not in parties:
                 yield Finding(ID, SEVERITY, f"{field_name}[{i}]: {kind} {item.name!r} names party {item.party!r}, "
-                              f"which is not a party{_hint(item.party, parties)}; parties are: {', '.join(parties)}",
+                              f"which is not a party{did_you_mean(item.party, parties)}; parties are: {', '.join(parties)}",
                               subject.path, *at(subject.yaml, field_name, i, "party", key=False))
     ids = [s.id for s in p.schools]
     seen: set[str] = set()
@@ -52,5 +46,5 @@ def check(subject: Subject) -> Iterator[Finding]:
         yield Finding(ID, SEVERITY, f"deployment.model is cluster but no school leads it: add deployment.lead_school "
                       f"with one of {', '.join(ids)}", subject.path, *at(subject.yaml, "deployment", "model", key=False))
     if lead and lead not in ids:
-        yield Finding(ID, SEVERITY, f"deployment.lead_school {lead!r} is not a school id{_hint(lead, ids)}: use one of "
+        yield Finding(ID, SEVERITY, f"deployment.lead_school {lead!r} is not a school id{did_you_mean(lead, ids)}: use one of "
                       f"{', '.join(ids)}", subject.path, *at(subject.yaml, "deployment", "lead_school", key=False))
