@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Union
 
 OFFICER_KINDS = ("police-officer", "pcso")
@@ -228,8 +229,10 @@ class _Parser:
         return Test(quantifier or ("any" if fact.startswith("school.") else ""), fact, op, value)
 
 
+@lru_cache(maxsize=2048)
 def parse(text: str) -> Node:
-    """The parsed condition; raises ConditionError with the offset of the fault."""
+    """The parsed condition (cached: a library's conditions are evaluated for every partnership and document);
+    raises ConditionError with the offset of the fault."""
     return _Parser(text).parse()
 
 

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from protocolkit.document import Source
@@ -73,8 +74,9 @@ def parse_yaml(text: str, path: str) -> YamlFile:
         raise YamlProblem(Finding("yaml-syntax", "error", f"{old.group(0)} asks for the older YAML 1.1, which reads "
                                   f"yes/no as true/false and 010 as 8: remove the line (protocolkit reads YAML 1.2)",
                                   path, text.count("\n", 0, old.start()) + 1, 1))
+    _check_text(text, path)
     try:
-        data = _compose_fast(text) if _CLoader is not None else YAML(typ="rt").load(text)
+        data = _load_round_trip(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "YAML syntax error"
@@ -95,26 +97,38 @@ def parse_yaml(text: str, path: str) -> YamlFile:
     return YamlFile(path, data, text)
 
 
-# What XML 1.0, and so a .docx, cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What no document should hold: C0 controls but tab, LF and CR (XML 1.0 cannot hold them), DEL and the C1 controls
+# (a terminal obeys some of them), lone surrogates, and U+FFFE/U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Line breaks to libyaml (YAML 1.1) that editors and YAML 1.2 do not count: they would shift every line number after.
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+
+
+def _check_text(text: str, path: str) -> None:
+    odd = _ODD_BREAK.search(text)
+    if odd:
+        line = text.count("\n", 0, odd.start()) + 1
+        col = odd.start() - (text.rfind("\n", 0, odd.start()) + 1) + 1
+        raise YamlProblem(Finding("yaml-syntax", "error", f"invisible character U+{ord(odd.group()):04X} "
+                                  f"({_NAMES[odd.group()]}): replace it with an ordinary new line or a space",
+                                  path, line, col))
 
 
 def _check_characters(data: Any, path: str) -> None:
     """Refuse a string no document could print (a YAML escape such as "\\x01" makes one)."""
     for _, value, line, col in string_values(data):
-        bad = _NOT_XML.search(value)
+        bad = _CONTROL.search(value)
         if bad:
             raise YamlProblem(Finding("yaml-syntax", "error",
                                       f"control character U+{ord(bad.group()):04X} cannot go into a document: remove it",
                                       path, line, col))
 
 
-try:  # libyaml through ruamel.yaml.clib: the same positions, twenty times faster than the pure-Python parser
-    from ruamel.yaml.cyaml import CSafeLoader as _CLoader
+try:  # libyaml through ruamel.yaml.clib: the same positions, several times faster than the pure-Python parser
+    from ruamel.yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - exercised where the C extension cannot be installed
-    _CLoader = None
-
-_MERGE = "tag:yaml.org,2002:merge"
+    _CParser = None
 
 
 class _DuplicateKey(Exception):
@@ -123,76 +137,61 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.column, self.first = key, line, column, first
 
 
-def _compose_fast(text: str) -> Any:
-    """Round-trip-shaped data (CommentedMap/CommentedSeq with lc positions) from libyaml's node graph."""
-    loader = _CLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        built: dict[int, Any] = {}
-        return _build(root, loader, built, 0)
-    finally:
-        loader.dispose()
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor with two hooks that add what a coordinator needs: the first line of a
+    duplicate key, and the place of a scalar that cannot be built (a date that does not exist, a number too long)."""
+
+    def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> bool:
+        if key in mapping:
+            first = mapping.lc.data.get(key) if getattr(mapping.lc, "data", None) else None
+            raise _DuplicateKey(key, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                first[0] + 1 if first else node.start_mark.line + 1)
+        return True
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            raise YamlProblem(_bad_scalar(node, exc)) from None
 
 
-def _build(node: Any, loader: Any, built: dict[int, Any], depth: int) -> Any:
-    if depth > MAX_DEPTH:
-        raise YamlProblem(Finding("yaml-too-deep", "error", f"nesting deeper than {MAX_DEPTH} levels", "",
-                                  node.start_mark.line + 1, node.start_mark.column + 1))
-    key = id(node)
-    if key in built:  # an alias: the same object, as ruamel's round-trip loader gives
-        return built[key]
-    if isinstance(node, MappingNode):
-        out = CommentedMap()
-        built[key] = out
-        from_merge: set[Any] = set()
-        out._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
-        for knode, vnode in node.value:
-            if knode.tag == _MERGE:
-                merged = _build(vnode, loader, built, depth + 1)
-                for m in merged if isinstance(merged, list) else [merged]:
-                    if isinstance(m, dict):
-                        for mk, mv in m.items():
-                            if mk not in out:
-                                from_merge.add(mk)
-                                out[mk] = mv
-                                out.lc.add_kv_line_col(mk, m.lc.data.get(mk) if getattr(m.lc, "data", None) else [m.lc.line, m.lc.col, m.lc.line, m.lc.col])
-                continue
-            k = _build(knode, loader, built, depth + 1)
-            if isinstance(k, list):
-                k = tuple(k)
-            try:
-                hash(k)
-            except TypeError:
-                raise YamlProblem(Finding("yaml-syntax", "error", "a mapping or list is used as a key: a key must be a "
-                                          "plain word, such as 'name'", "", knode.start_mark.line + 1,
-                                          knode.start_mark.column + 1)) from None
-            if k in from_merge:
-                from_merge.discard(k)  # a key of the mapping's own overrides one merged in with <<, wherever it stands
-            elif k in out and out.lc.data and out.lc.data.get(k):
-                raise _DuplicateKey(k, knode.start_mark.line + 1, knode.start_mark.column + 1, out.lc.data[k][0] + 1)
-            out[k] = _build(vnode, loader, built, depth + 1)
-            out.lc.add_kv_line_col(k, [knode.start_mark.line, knode.start_mark.column, vnode.start_mark.line, vnode.start_mark.column])
-        return out
-    if isinstance(node, SequenceNode):
-        seq = CommentedSeq()
-        built[key] = seq
-        seq._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
-        for i, item in enumerate(node.value):
-            seq.append(_build(item, loader, built, depth + 1))
-            seq.lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
-        return seq
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as exc:
-        raise YamlProblem(_bad_scalar(node, exc)) from None
-    if isinstance(value, str) and node.style == "|":
-        value = LiteralScalarString(value)
-    elif isinstance(value, str) and node.style == ">":
-        value = FoldedScalarString(value)
-    built[key] = value
-    return value
+if _CParser is not None:
+    class _FastRoundTripLoader(_CParser, _Constructor, VersionedResolver):
+        """ruamel's own round-trip constructor and YAML 1.2 resolver over libyaml's parser and composer: every
+        value is made by ruamel.yaml as YAML(typ="rt") makes it; only the parsing is done in C."""
+
+        comment_handling = None  # as YAML(typ="rt") sets it: comments are kept on the nodes, never read here
+
+        def __init__(self, stream: str):
+            _CParser.__init__(self, stream)
+            self._parser = self._composer = self
+            _Constructor.__init__(self, loader=self)
+            VersionedResolver.__init__(self, loadumper=self)
+            self.allow_duplicate_keys = False
+
+
+def _load_round_trip(text: str) -> Any:
+    """What YAML(typ="rt").load(text) gives, parsed by libyaml when it is installed.
+
+    libyaml follows YAML 1.1 in a few corners where ruamel's own parser follows 1.2 (`{a: b:c}` is one of them), so
+    text libyaml cannot parse is parsed again by ruamel's parser, whose verdict, and error, is the one given.
+    """
+    if _CParser is not None:
+        loader = _FastRoundTripLoader(text)
+        try:
+            return loader.get_single_data()
+        except MarkedYAMLError:
+            pass
+        finally:
+            loader.dispose()
+    return _pure_round_trip(text)
+
+
+def _pure_round_trip(text: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml.load(text)
 
 
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
@@ -225,6 +224,15 @@ def _check_bounds(data: Any, path: str) -> None:
             line, col = node_position(node)
             raise YamlProblem(Finding("yaml-too-deep", "error", f"nesting deeper than {MAX_DEPTH} levels", path, line, col))
         if isinstance(node, dict):
+            for key in node:
+                bad = isinstance(key, (dict, list, tuple))
+                control = isinstance(key, str) and _CONTROL.search(key)
+                if bad or control:
+                    pos = node.lc.data.get(key) if getattr(node.lc, "data", None) else None
+                    line, col = (pos[0] + 1, pos[1] + 1) if pos else node_position(node)
+                    message = ("a mapping or list is used as a key: a key must be a plain word, such as 'name'" if bad
+                               else f"control character U+{ord(control.group()):04X} in a key: remove it")
+                    raise YamlProblem(Finding("yaml-syntax", "error", message, path, line, col))
             stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list):
             stack.extend((v, depth + 1) for v in node)

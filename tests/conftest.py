@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CLAUSES = ROOT / "clauses"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# How many generated cases the property and fuzz tests ran, printed at the end of the run.
+COUNTS: Counter = Counter()
+
+
+def pytest_terminal_summary(terminalreporter):
+    for what, n in sorted(COUNTS.items()):
+        terminalreporter.write_line(f"{what}: {n:,}")
 
 
 @pytest.fixture

@@ -357,7 +357,7 @@ def test_fast_loader_gives_the_round_trip_loaders_positions():
 
     from protocolkit import load
 
-    assert load._CLoader is not None, "ruamel.yaml.clib is a dependency: the fast loader must be in use"
+    assert load._CParser is not None, "ruamel.yaml.clib is a dependency: the fast loader must be in use"
 
     def walk(a, b, where):
         assert type(a) is type(b) or (isinstance(a, str) and isinstance(b, str)), where

@@ -16,12 +16,44 @@ from protocolkit.load import YamlFile, position
 from protocolkit.model.library import DatedReference
 
 
-Register = list[tuple[DatedReference, list[re.Pattern[str]]]]
+class Register(list):
+    """Each dated reference of the library's register with its patterns compiled (case-insensitive), and which
+    patterns need which words, so a text is searched only with the patterns whose words it holds."""
+
+    def __init__(self, entries: list[tuple[DatedReference, list[re.Pattern[str]]]]):
+        super().__init__(entries)
+        self.always: dict[int, tuple[DatedReference, re.Pattern[str]]] = {}
+        self.by_word: dict[str, list[tuple[int, DatedReference, re.Pattern[str]]]] = {}
+        for n, (entry, pattern) in enumerate((e, p) for e, ps in entries for p in ps):
+            words = required_words(pattern.pattern)
+            if words is None:
+                self.always[n] = (entry, pattern)
+            for w in words or ():
+                self.by_word.setdefault(w, []).append((n, entry, pattern))
+
+    def candidates(self, text: str) -> list[tuple[DatedReference, re.Pattern[str]]]:
+        """The patterns that can match somewhere in `text`, in register order. Each required word is looked for
+        once per text (a plain substring test), rather than once for every pattern that needs it."""
+        lower = text.lower()
+        found = dict(self.always)
+        for w, targets in self.by_word.items():
+            if w in lower:
+                for n, entry, pattern in targets:
+                    found[n] = (entry, pattern)
+        return [found[n] for n in sorted(found)]
 
 
 def compiled_register(lib: Library) -> Register:
-    """Each dated reference of the library's register with its patterns compiled (case-insensitive)."""
-    return [(d, [_compile(p) for p in d.patterns]) for d in lib.dated]
+    """The library's register, compiled once per library."""
+    cached = _REGISTERS.get(id(lib))
+    if cached is None or cached[0] is not lib:
+        if len(_REGISTERS) > 8:
+            _REGISTERS.clear()
+        cached = _REGISTERS[id(lib)] = (lib, Register([(d, [_compile(p) for p in d.patterns]) for d in lib.dated]))
+    return cached[1]
+
+
+_REGISTERS: dict[int, tuple[Library, Register]] = {}
 
 
 # Words that say, just before or just after a dated name, that it has been replaced: "which replaced the Data
@@ -101,15 +133,10 @@ def dated_matches(text: str, register: Register) -> list[tuple[DatedReference, r
     for the longer match; a sentence that says the name was replaced, or that an entry's `unless` pattern matches,
     is not dated."""
     hits = []
-    lower = text.lower()
-    for entry, patterns in register:
-        for pattern in patterns:
-            words = required_words(pattern.pattern)
-            if words is not None and not any(w in lower for w in words):
-                continue
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    hits.append((entry, m, pattern))
+    for entry, pattern in register.candidates(text):
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                hits.append((entry, m, pattern))
     hits.sort(key=lambda h: (h[1].start(), -(h[1].end() - h[1].start())))
     kept: list[tuple[DatedReference, re.Match[str], re.Pattern[str]]] = []
     taken_to = -1
