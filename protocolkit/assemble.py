@@ -7,6 +7,7 @@ where an undefined variable is an error, and numbers sections and clauses.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -209,7 +210,7 @@ def template_context(p: Partnership) -> dict[str, Any]:
     supervisor = p.supervisor.model_dump()
     supervisor["display"] = _officer_display(p.supervisor)
     parties = [p.force.name] + [s.name for s in p.schools] + ([p.local_authority.name] if p.local_authority else [])
-    return {
+    return counted({
         "partnership": {
             "id": p.id, "title": partnership_title(p), "version": p.version, "in_force": long_date(p.in_force),
             "review_due": long_date(p.review_due()), "review_cycle_months": p.review.cycle_months, "marking": p.marking,
@@ -244,7 +245,7 @@ def template_context(p: Partnership) -> dict[str, Any]:
             "cycle_months": p.review.cycle_months, "due": long_date(p.review_due()),
             "last_reviewed": long_date(p.review.last_reviewed),
         },
-    }
+    })
 
 
 def _deployment_summary(p: Partnership, names: str) -> str:
@@ -284,7 +285,16 @@ def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]
         return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
                            f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
     found: list[Finding] = []
-    for name in sorted(meta.find_undeclared_variables(ast)):
+    problem = template_problem(ast)
+    if problem:
+        return [Finding.at(where, "template-unsafe", "error", f"clause {clause_id!r}: refused: {problem}",
+                           clause=clause_id)]
+    try:
+        undeclared = meta.find_undeclared_variables(ast)
+    except TemplateSyntaxError as exc:  # an unknown filter or test is found only by Jinja's code generator
+        return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
+                           f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
+    for name in sorted(undeclared):
         if name not in CONTEXT_FIELDS:
             found.append(Finding.at(where, "unknown-variable", "error",
                                     f"clause {clause_id!r} uses {{{{ {name} }}}}, which no partnership field provides; "
@@ -300,16 +310,74 @@ def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]
     return found
 
 
+class TemplateRefused(Exception):
+    """A template that uses more than data, if, for over the partnership's lists and simple filters."""
+
+
 @lru_cache(maxsize=8192)
-def _compiled(text: str) -> Template:
+def _compiled(text: str) -> Template | TemplateRefused:
+    """The compiled template, or why it is refused. The check comes first: Jinja folds constants while compiling,
+    so `{{ 'x' * 10**10 }}` would take ten gigabytes before a line of it was rendered."""
+    problem = template_problem(_ENV.parse(text))
+    if problem:
+        return TemplateRefused(problem)
     return _ENV.from_string(text)
 
 
+# What one clause's template may do, library or partnership: the sandbox stops escapes, these stop work. A real
+# clause renders to a few thousand characters and loops over a handful of schools.
+MAX_OUTPUT = 200_000  # characters one piece of clause text may render to
+MAX_ITERATIONS = 50_000  # list items one render may step through, in loops and filters together
+_WORK: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("template_work", default=None)
+
+
+class TemplateLimit(Exception):
+    """A template that would do more work, or write more text, than any clause needs."""
+
+
+class _Counted(list):
+    """A list from the partnership whose every iteration counts against the render's budget, so nested loops or
+    filters over a hostile file's long lists stop early instead of running for hours."""
+
+    def __iter__(self):
+        budget = _WORK.get()
+        for item in list.__iter__(self):
+            if budget is not None:
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise TemplateLimit(f"the template steps through more than {MAX_ITERATIONS:,} list items")
+            yield item
+
+
+def counted(value: Any) -> Any:
+    """The template context with every list made a _Counted list (dicts and lists copied, nothing else)."""
+    if isinstance(value, dict):
+        return {k: counted(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return _Counted(counted(v) for v in value)
+    return value
+
+
 def render_text(text: str, context: dict[str, Any]) -> str:
-    """Fill a clause's template; raises UndefinedError, SecurityError or TemplateSyntaxError."""
+    """Fill a clause's template within MAX_OUTPUT and MAX_ITERATIONS; raises UndefinedError, SecurityError,
+    TemplateSyntaxError, TemplateRefused or TemplateLimit."""
     if "{" not in text:
         return text
-    return _compiled(text).render(context)
+    template = _compiled(text)
+    if isinstance(template, TemplateRefused):
+        raise template
+    token = _WORK.set([MAX_ITERATIONS])
+    try:
+        out: list[str] = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise TemplateLimit(f"the text would be longer than {MAX_OUTPUT:,} characters")
+            out.append(chunk)
+        return "".join(out)
+    finally:
+        _WORK.reset(token)
 
 
 _BULLET = re.compile(r"^\s*[-*]\s+")
@@ -362,7 +430,6 @@ class _Candidate:
     cites: list[str]
     source: Source
     text_source: Source
-    from_partnership: bool = False  # written in a partnership file: held to what partnership_template_problem allows
 
 
 # What template text written in a partnership file (a local clause, an override) may use: values, `if`, `for` over
@@ -379,21 +446,16 @@ _ALLOWED_FILTERS = {"upper", "lower", "title", "capitalize", "trim", "default", 
 _MAX_CONST = 10_000
 
 
-def partnership_template_problem(text: str) -> str | None:
-    """What a partnership file's template uses that it may not, in words; None when it keeps to what is allowed."""
-    if "{" not in text:
-        return None
-    try:
-        ast = _ENV.parse(text)
-    except TemplateSyntaxError:
-        return None  # reported as template-syntax where the text is rendered
+def template_problem(ast: nodes.Template) -> str | None:
+    """What a template (a library clause's or a partnership file's) uses beyond data, if and for over the
+    partnership's lists and simple filters; None when it keeps to that."""
     for node in ast.find_all(nodes.Node):
         kind = type(node).__name__
         if kind not in _ALLOWED_NODES:
-            return (f"{kind.lower()} is not allowed in a partnership file's template; use values such as "
+            return (f"{kind.lower()} is not allowed in a template; use values such as "
                     f"{{{{ school.name }}}}, if and for over the partnership's lists, and simple filters")
         if isinstance(node, nodes.Filter) and node.name not in _ALLOWED_FILTERS:
-            return f"the filter {node.name!r} is not allowed in a partnership file's template"
+            return f"the filter {node.name!r} is not allowed in a template"
         if isinstance(node, nodes.Filter) and node.name == "map" and (node.args or node.dyn_args or node.dyn_kwargs
                                                                       or [k.key for k in node.kwargs] != ["attribute"]):
             return "map may only take attribute=, such as map(attribute='name')"
@@ -431,7 +493,7 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
     for i, local in enumerate(p.clauses.local):
         if kind in local.documents:
             chosen.append(_Candidate(local.id, local.title, local.section, local.order, base + i, local.text,
-                                     list(local.items), list(local.cites), psource, psource, from_partnership=True))
+                                     list(local.items), list(local.cites), psource, psource))
     for cand in chosen:
         override = p.clauses.overrides.get(cand.id)
         if override:
@@ -439,7 +501,6 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
             cand.text = override.text if override.text is not None else cand.text
             cand.items = override.items if override.items is not None else cand.items
             cand.text_source = psource
-            cand.from_partnership = True
     return chosen, findings
 
 
@@ -498,13 +559,12 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
     paragraphs: list[Paragraph] = []
     pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
     for text, is_item in pieces:
-        problem = partnership_template_problem(text) if cand.from_partnership else None
-        if problem:
-            findings.append(Finding.at(cand.text_source, "template-unsafe", "error",
-                                       f"clause {cand.id!r}: refused: {problem}", clause=cand.id))
-            continue
         try:
             rendered = render_text(text, context)
+        except TemplateRefused as exc:
+            findings.append(Finding.at(cand.text_source, "template-unsafe", "error",
+                                       f"clause {cand.id!r}: refused: {exc}", clause=cand.id))
+            continue
         except UndefinedError as exc:
             findings.append(Finding.at(cand.text_source, "undefined-variable", "error",
                                        f"clause {cand.id!r}: {_undefined(exc.message or '', context)}", clause=cand.id))
@@ -518,7 +578,12 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
             findings.append(Finding.at(_line_source(cand.text_source, exc.lineno), "template-syntax", "error",
                                        f"clause {cand.id!r}: template syntax: {exc.message}", clause=cand.id))
             continue
-        except (TypeError, ValueError, ArithmeticError) as exc:
+        except TemplateLimit as exc:
+            findings.append(Finding.at(cand.text_source, "template-limit", "error",
+                                       f"clause {cand.id!r}: refused: {exc}, far more than any clause needs: "
+                                       f"shorten the text or the lists it loops over", clause=cand.id))
+            continue
+        except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
             findings.append(Finding.at(cand.text_source, "template-error", "error",
                                        f"clause {cand.id!r}: template failed: {exc}", clause=cand.id))
             continue

@@ -100,7 +100,26 @@ def is_library_dir(path: Path) -> bool:
     return (path / DOCUMENTS_FILE).is_file()
 
 
+_LIBRARIES: dict[tuple, Library] = {}
+
+
 def load_library(root: Path | str | None = None) -> Library:
+    """The library at `root` (default: the shipped one), read once per process while its files are unchanged: a
+    test run, a watcher or a server asks for it again and again. Treat it as read-only."""
+    folder = Path(root) if root else default_library_dir()
+    try:
+        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.y*ml")))
+    except OSError:
+        return read_library(root)
+    key = (str(folder.resolve()), str(Path.cwd()), stamp)
+    if key not in _LIBRARIES:
+        if len(_LIBRARIES) > 8:
+            _LIBRARIES.clear()
+        _LIBRARIES[key] = read_library(root)
+    return _LIBRARIES[key]
+
+
+def read_library(root: Path | str | None = None) -> Library:
     """Read and validate a whole library folder; every problem is a finding, never an exception."""
     root_path = Path(root) if root else default_library_dir()
     if not root_path.is_dir():

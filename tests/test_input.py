@@ -238,3 +238,50 @@ def test_diff_uses_the_projects_own_library_too(run, tmp_path):
     assert broken.exit_code == 2 and "purpose.yaml" in broken.stderr and "clause library" in broken.stderr
     shipped = run("diff", old, new, "--library", default_library_dir())
     assert shipped.exit_code == 0 and "not this project's own" in shipped.stderr
+
+
+def _project_with_clause(run, tmp_path, text: str):
+    """A project made by init whose library has one more protocol clause with this text; its partnership file."""
+    import json as _json
+
+    assert run("init", tmp_path / "force").exit_code == 0
+    project = tmp_path / "force"
+    finance = project / "clauses" / "finance.yaml"
+    finance.write_text(finance.read_text(encoding="utf-8") + "  - id: finance.extra\n    title: Extra\n"
+                       f"    section: finance\n    order: 99\n    text: {_json.dumps(text)}\n", encoding="utf-8")
+    return project, next((project / "partnerships").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("expr", ATTACKS)
+def test_a_library_clause_cannot_make_work_either(run, tmp_path, expr):
+    project, partnership = _project_with_clause(run, tmp_path, expr)
+    result = run("check", project / "clauses")
+    assert result.exit_code == 1 and "template-unsafe" in result.stdout and "finance.extra" in result.stdout
+    built = run("build", partnership, "--out", tmp_path / "out")
+    assert built.exit_code == 1 and not list((tmp_path / "out").rglob("*.docx"))
+
+
+def test_loops_a_library_allows_stop_at_the_work_limit_on_a_file_with_many_schools(run, tmp_path):
+    """Loops over the partnership's own lists are allowed, but a hostile file's long lists cannot make them run on:
+    three loops over 60 schools would step through 216,000 items."""
+    loop = "{% for a in schools %}{% for b in schools %}{% for c in schools %}{% endfor %}{% endfor %}{% endfor %}"
+    project, partnership = _project_with_clause(run, tmp_path, "Schools: " + loop)
+    assert run("check", project / "clauses").exit_code == 0
+    import copy
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    data = yaml.load(partnership.read_text(encoding="utf-8"))
+    first = data["schools"][0]
+    for i in range(59):
+        school = copy.deepcopy(first)
+        school["id"], school["name"] = f"school-{i}", f"School {i}"
+        school.pop("urn", None)
+        data["schools"].append(school)
+    many = partnership.with_name("many.yaml")
+    with many.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+    result = run("check", many)
+    assert "template-limit" in result.stdout and "50,000 list items" in result.stdout, result.stdout
+    assert run("build", many, "--out", tmp_path / "out").exit_code == 1

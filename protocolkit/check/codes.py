@@ -51,9 +51,17 @@ LOADER_CODES: dict[str, tuple[str, str, str]] = {
         Passes:   variables: {parking: the staff car park}   with {{ local.parking }} in a clause
         Fails:    the same clause with no `parking` under variables:"""),
     "template-unsafe": ("Template refused by the sandbox", "error", """
-        Templates may only read partnership values; anything else is refused.
+        Templates, in the library and in partnership files, may only read partnership values, with
+        if, for over the partnership's lists and simple filters; arithmetic, repetition, padding,
+        macros, `set` and anything the sandbox stops are refused.
         Passes:   {{ school.name | upper }}
-        Fails:    {{ school.__class__ }}"""),
+        Fails:    {{ school.__class__ }}   or   {{ 'x' * 1000 }}"""),
+    "template-limit": ("Template does more work than any clause needs", "error", """
+        Filling one piece of clause text may write at most 200,000 characters and step through at
+        most 50,000 list items, in loops and filters together; a template that would do more is
+        stopped and refused, so no library clause or partnership file can take down a CI run.
+        Passes:   {% for s in schools %}{{ s.name }}; {% endfor %}
+        Fails:    the same loop nested four deep over a file with a thousand schools"""),
     "template-error": ("Template failed while filling", "error", """
         Filling a clause raised an error (for example arithmetic on a text value).
         Passes:   {{ deployment.days_per_week }}

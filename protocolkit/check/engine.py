@@ -12,7 +12,7 @@ from protocolkit.check.suppress import apply_suppressions
 from protocolkit.check.rules.unreadable_document import unreadable
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library, project_library
-from protocolkit.project import Input, assemble_documents, discover, load_partnership, shown
+from protocolkit.project import Input, LoadedPartnership, assemble_documents, discover, load_partnership, shown
 
 
 def check_paths(paths: list[Path], library_dir: Path | None, today: date, profile: str | None = None,
@@ -35,14 +35,14 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     texts: dict[str, str] = {}
     for item in inputs:
         if item.kind == "library":
-            lib = _library(item.path)
+            lib = load_library(item.path)
             if lib_root is not None and item.path.resolve() == Path(lib_root).resolve():
                 default_lib = lib
             findings += lib.findings + lib.template_findings()
             findings += _run_rules(Subject("library", shown(item.path), lib, today, profile=active))
             texts.update({f.path: f.text for f in lib.files})
     needs_library = any(i.kind in ("partnership", "docx") for i in inputs)
-    lib = default_lib or (_library(lib_root) if needs_library else Library(Path(".")))
+    lib = default_lib or (load_library(lib_root) if needs_library else Library(Path(".")))
     checked = set(texts)
     # the library's comments silence what assembling it reports, but only a checked library's can go unused
     texts.update({f.path: f.text for f in lib.files if f.path not in texts})
@@ -80,14 +80,33 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
 def check_partnership(item: Input, lib: Library, today: date, profile=None) -> tuple[list[Finding], str | None]:
     """Schema, clause choices, assembly and every rule for one partnership file; and the file's text."""
     loaded = load_partnership(item.path, lib)
-    findings = list(loaded.findings)
     text = loaded.yaml.text if loaded.yaml is not None else None
     if loaded.model is None:
-        return findings, text
+        return list(loaded.findings), text
     docs, problems = assemble_documents(loaded, lib, sorted(lib.documents))
-    findings += problems
+    return partnership_findings(loaded, docs, problems, lib, today, profile), text
+
+
+def partnership_findings(loaded: LoadedPartnership, docs: dict, problems: list[Finding], lib: Library, today: date,
+                         profile=None) -> list[Finding]:
+    """Everything check says of a loaded, assembled partnership: loading, assembling and every rule."""
     subject = Subject("partnership", loaded.path, lib, today, list(docs.values()), loaded.model, loaded.yaml, profile)
-    return findings + _run_rules(subject), text
+    return list(loaded.findings) + problems + _run_rules(subject)
+
+
+def gate(loaded: LoadedPartnership, docs: dict, problems: list[Finding], lib: Library, config: Config) -> list[Finding]:
+    """What check would report for this one partnership file today, suppressions and configuration applied: build
+    refuses a partnership on any error here, so build and check never disagree."""
+    from protocolkit.check.profile import load_profile
+
+    found = list(loaded.findings) if loaded.model is None else \
+        partnership_findings(loaded, docs, problems, lib, date.today(), load_profile(None))
+    texts = {f.path: f.text for f in lib.files}
+    checked = set()
+    if loaded.yaml is not None:
+        texts[loaded.path] = loaded.yaml.text
+        checked.add(loaded.path)
+    return config.apply(apply_suppressions(_unique(found), texts, checked))
 
 
 # Below this many files one process is quicker than starting workers.
@@ -118,7 +137,7 @@ def _check_partnerships(items: list[Input], lib: Library, today: date, profile) 
 
 def _init_worker(lib: Library | None, root: str, today: date, profile) -> None:
     # a forked worker is handed the parent's library as it is (nothing is pickled); a spawned one reads it again
-    _WORKER.update(lib=lib or _library(Path(root)), today=today, profile=profile)
+    _WORKER.update(lib=lib or load_library(Path(root)), today=today, profile=profile)
 
 
 def _one_in_worker(item: Input) -> tuple[list[Finding], str, str | None]:
@@ -140,26 +159,6 @@ def check_docx(item: Input, lib: Library, today: date, profile=None,
     doc = read_document(item.path, doc_kind)
     positions = {(path, section.id): i for i, section in enumerate(doc.sections)}
     return _run_rules(Subject("docx", path, lib, today, [doc], profile=profile)), positions
-
-
-_LIBRARIES: dict[tuple, Library] = {}
-
-
-def _library(root: Path | None) -> Library:
-    """The library at `root`, read once per process while its files are unchanged (a watcher or a test run checks often)."""
-    from protocolkit.library import default_library_dir
-
-    folder = Path(root) if root else default_library_dir()
-    try:
-        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.y*ml")))
-    except OSError:
-        return load_library(root)
-    key = (str(folder.resolve()), Path.cwd(), stamp)
-    if key not in _LIBRARIES:
-        if len(_LIBRARIES) > 8:
-            _LIBRARIES.clear()
-        _LIBRARIES[key] = load_library(root)
-    return _LIBRARIES[key]
 
 
 def _run_rules(subject: Subject) -> list[Finding]:

@@ -17,6 +17,8 @@ from typing import Iterator
 
 from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
+from protocolkit.check.config import Config, find_config
+from protocolkit.check.engine import gate
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, library_note, load_library, project_library
 from protocolkit.load import position
@@ -47,13 +49,12 @@ class Outcome:
 _STATE: dict[str, object] = {}
 
 
-def _init_worker(library_root: str, template: bytes, kinds: list[str]) -> None:
+def _init_worker(library_root: str, template: bytes, kinds: list[str], config: Config) -> None:
     lib = _STATE.get("library")
     # A forked worker already holds the parent's library; a spawned one reads it afresh.
     if not isinstance(lib, Library) or str(lib.root) != library_root:
         _STATE["library"] = load_library(Path(library_root))
-    _STATE["template"] = template
-    _STATE["kinds"] = kinds
+    _STATE.update(template=template, kinds=kinds, config=config)
 
 
 def render_partnership(path: str) -> Outcome:
@@ -63,14 +64,13 @@ def render_partnership(path: str) -> Outcome:
     outcome = Outcome(loaded.path, loaded.model.id if loaded.model else None, findings=list(loaded.findings))
     if loaded.yaml is not None:
         outcome.id_at = position(loaded.yaml.data, ["id"])
-    if not loaded.ok:
-        return outcome
-    docs, problems = assemble_documents(loaded, lib, _STATE["kinds"])  # type: ignore[arg-type]
-    outcome.findings += problems
+    # every document is assembled, whichever are written: the gate is everything check would say of the file
+    docs, problems = assemble_documents(loaded, lib, sorted(lib.documents)) if loaded.model else ({}, [])
+    outcome.findings = gate(loaded, docs, problems, lib, _STATE["config"])  # type: ignore[arg-type]
     if outcome.failed:
         return outcome
-    for kind, doc in docs.items():
-        outcome.files[kind] = render_docx(doc, _STATE["template"])  # type: ignore[arg-type]
+    for kind in _STATE["kinds"]:  # type: ignore[attr-defined]
+        outcome.files[kind] = render_docx(docs[kind], _STATE["template"])  # type: ignore[arg-type]
     return outcome
 
 
@@ -95,7 +95,7 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
         return
     lib: Library = _STATE["library"]  # type: ignore[assignment]
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
-                             initargs=(str(lib.root), _STATE["template"], _STATE["kinds"])) as pool:
+                             initargs=(str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"])) as pool:
         futures = [pool.submit(render_partnership, p) for p in paths]
         for future in as_completed(futures):
             yield future.result()
@@ -156,6 +156,9 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
         print(f"protocolkit: the clause library {shown(lib.root)} has errors, so nothing was built: "
               f"fix them (`protocolkit check {shown(lib.root)}`)", file=sys.stderr)
         return 1
+    for kind in kinds:
+        if kind not in lib.documents:
+            raise InputError(f"{lib.root}: the library has no {kind!r} document in documents.yaml")
     found = [shown(i.path) for i in discover(paths, want_docx=False) if i.kind == "partnership"]
     if not found:
         raise InputError(f"{', '.join(str(p) for p in paths)}: no partnership files found (a partnership file is a "
@@ -165,7 +168,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
     except OSError as exc:
         raise InputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
 
-    _STATE.update(library=lib, template=template_bytes, kinds=kinds)
+    _STATE.update(library=lib, template=template_bytes, kinds=kinds, config=find_config(paths[0]))
     outcomes: dict[str, Outcome] = {}
     with _Progress(len(found), "Rendering") as bar:
         for outcome in _outcomes(found, jobs, bar.advance):
