@@ -178,8 +178,8 @@ def schema(out: Path = typer.Option(..., "--out", help="Folder to write the JSON
 
     try:
         written = write_schemas(out)
-    except OSError as exc:
-        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    except InputError as exc:
+        fail(str(exc))
     for path in written:
         typer.echo(str(path))
 
@@ -204,23 +204,40 @@ def status(
 
 
 def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = None, number: bool = False,
-         iso_date: bool = False, allow_empty: bool = False, check=None) -> str:
-    """One prompt, asked again until the answer fits (`check(answer)` returns what is wrong, or None)."""
+         iso_date: bool = False, allow_empty: bool = False, check=None, draft=None) -> str:
+    """One prompt, asked again until the answer fits (`check(answer)` returns what is wrong, or None); an answer
+    the draft of an earlier run holds is taken (if it still fits) instead of asking, and each answer is kept."""
     label = f"{question} [{'/'.join(choices)}]" if choices else question
-    while True:
-        answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
-        if not answer and not allow_empty:
-            typer.echo("  an answer is needed", err=True)
-        elif choices and answer not in choices:
-            typer.echo(f"  choose one of: {', '.join(choices)}", err=True)
-        elif number and not _is_number(answer):
-            typer.echo("  a number is needed, e.g. 1 or 2.5", err=True)
-        elif iso_date and not _is_date(answer):
-            typer.echo("  a date is needed as YYYY-MM-DD", err=True)
-        elif check is not None and answer and check(answer):
-            typer.echo(f"  {check(answer)}", err=True)
-        else:
-            return answer
+    recorded = draft.recorded(question) if draft is not None else None
+    if recorded is not None and _answer_problem(recorded, choices, number, iso_date, allow_empty, check) is None:
+        typer.echo(f"{label}: {recorded}  (from the draft)", err=True)
+        answer = recorded
+    else:
+        while True:
+            answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
+            problem = _answer_problem(answer, choices, number, iso_date, allow_empty, check)
+            if problem is None:
+                break
+            typer.echo(f"  {problem}", err=True)
+    if draft is not None:
+        draft.keep(question, answer)
+    return answer
+
+
+def _answer_problem(answer: str, choices: tuple[str, ...], number: bool, iso_date: bool, allow_empty: bool,
+                    check) -> str | None:
+    """What is wrong with an answer, in words, or None."""
+    if not answer and not allow_empty:
+        return "an answer is needed"
+    if choices and answer not in choices:
+        return f"choose one of: {', '.join(choices)}"
+    if number and not _is_number(answer):
+        return "a number is needed, e.g. 1 or 2.5"
+    if iso_date and not _is_date(answer):
+        return "a date is needed as YYYY-MM-DD"
+    if check is not None and answer and check(answer):
+        return check(answer)
+    return None
 
 
 def _is_number(text: str) -> bool:
@@ -240,24 +257,37 @@ def _is_date(text: str) -> bool:
 
 @app.command()
 def new(out: Optional[Path] = typer.Option(None, "--out", help="Write the partnership file here (default: print it).")) -> None:
-    """Ask for the partnership's facts and write a valid partnership file."""
-    from protocolkit.scaffold import partnership_from_answers, partnership_yaml, schema_reference
+    """Ask for the partnership's facts and write a valid partnership file; a stopped run carries on next time."""
+    import functools
+
+    from protocolkit.files import check_target, make_folder, write_file
+    from protocolkit.scaffold import Draft, draft_path, partnership_from_answers, partnership_yaml, schema_reference
 
     try:
-        data = partnership_from_answers(_ask, date.today())
+        if out is not None:
+            if out.exists():
+                fail(f"{out}: already exists; choose another name or remove it first")
+            make_folder(out.parent)
+            check_target(out)
+        draft = Draft(draft_path(out))
+        held = draft.load()
+        if held and not typer.confirm(f"{draft.path} holds {held} answers from a run that stopped: carry on from "
+                                      f"there?", default=True, err=True):
+            draft.replay = []
+        data = partnership_from_answers(functools.partial(_ask, draft=draft), date.today())
         text = partnership_yaml(data, schema_reference(out))
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_file(out, text)
+            typer.echo(f"wrote {out}; next: protocolkit check {out} && protocolkit build {out} --out build", err=True)
     except InputError as exc:
         fail(str(exc))
     except typer.Abort:
-        fail("stopped before the partnership was complete; nothing written")
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    if out.exists():
-        fail(f"{out}: already exists; choose another name or remove it first")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {out}; next: protocolkit check {out} && protocolkit build {out} --out build", err=True)
+        kept = len(draft.answers)
+        fail(f"stopped before the partnership was complete; {kept} answers are kept in {draft.path}: run the same "
+             f"command again to carry on" if kept else "stopped before the partnership was complete; nothing written")
+    draft.discard()
 
 
 @app.command()

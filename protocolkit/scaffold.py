@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import shutil
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from protocolkit import __version__
 from protocolkit.condition import DEPLOYMENT_MODELS, OFFICER_KINDS, SCHOOL_PHASES, SCHOOL_PROVISIONS, SCHOOL_STATUSES
+from protocolkit.files import make_folder, write_file
 from protocolkit.findings import InputError
 from protocolkit.model import Partnership
 from protocolkit.resources import data_dir
@@ -31,6 +32,51 @@ def _flow(d: dict) -> CommentedMap:
     m = CommentedMap(d)
     m.fa.set_flow_style()
     return m
+
+
+class Draft:
+    """The answers given so far to `protocolkit new`, kept in a file after each one, so that a run stopped part way
+    (Ctrl-C, a closed terminal) carries on where it stopped the next time. Answers are replayed in order while the
+    questions asked are the ones the draft recorded; from the first that differs, the questions are asked again."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.answers: list[list[str]] = []
+        self.replay: list[list[str]] = []
+
+    def load(self) -> int:
+        """How many answers an earlier run left; 0 when there is no draft, or one that cannot be read."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            replay = [[str(q), str(a)] for q, a in data["answers"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+        self.replay = replay
+        return len(replay)
+
+    def recorded(self, question: str) -> str | None:
+        """The draft's answer to this question, if it is the next one the draft holds."""
+        if self.replay and self.replay[0][0] == question:
+            return self.replay.pop(0)[1]
+        self.replay = []
+        return None
+
+    def keep(self, question: str, answer: str) -> None:
+        self.answers.append([question, answer])
+        write_file(self.path, json.dumps({"protocolkit": "new", "answers": self.answers}, ensure_ascii=False, indent=1))
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+
+def draft_path(out: Path | None) -> Path:
+    """Where `new` keeps its draft: beside the file it will write, or in the current folder."""
+    if out is None:
+        return Path(".protocolkit-new.draft.json")
+    return out.with_name(f".{out.name}.draft.json")
 
 
 def partnership_from_answers(ask: Ask, today: date) -> CommentedMap:
@@ -198,23 +244,31 @@ README = """\
 
 def init_repository(target: Path) -> list[Path]:
     """Lay out a ready repository in target (which must be empty or absent); returns what was written."""
-    if target.exists() and any(target.iterdir()):
-        raise InputError(f"{target}: folder is not empty; choose a new or empty folder")
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(f"{target}: is not a folder; choose a new or empty folder")
+    try:
+        if target.exists() and any(target.iterdir()):
+            raise InputError(f"{target}: folder is not empty; choose a new or empty folder")
+    except OSError as exc:
+        raise InputError(f"{target}: cannot read the folder: {exc.strerror or exc}") from None
     written: list[Path] = []
+    files: list[tuple[Path, str]] = []
     for name in ("clauses", "schemas"):
-        dest = target / name
-        shutil.copytree(data_dir(name), dest)
-        written.append(dest)
+        for source in sorted(data_dir(name).iterdir()):
+            if source.is_file():
+                files.append((target / name / source.name, source.read_text(encoding="utf-8")))
     example = next(iter(sorted(data_dir("examples").glob("*.yaml"))), None)
-    (target / "partnerships").mkdir(parents=True, exist_ok=True)
     if example is not None:
-        dest = target / "partnerships" / example.name
-        dest.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
-        written.append(dest)
+        files.append((target / "partnerships" / example.name, example.read_text(encoding="utf-8")))
     for rel, text in ((".pre-commit-config.yaml", PRE_COMMIT), (".github/workflows/protocolkit.yml", CI_WORKFLOW),
                       ("README.md", README), (".gitignore", "build/\n")):
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text.replace("__VERSION__", __version__), encoding="utf-8")
-        written.append(dest)
+        files.append((target / rel, text.replace("__VERSION__", __version__)))
+    for dest, text in files:
+        make_folder(dest.parent)
+        write_file(dest, text)
+        top = target / dest.relative_to(target).parts[0]
+        shown = top if top.name in ("clauses", "schemas") else dest
+        if shown not in written:
+            written.append(shown)
+    make_folder(target / "partnerships")
     return written

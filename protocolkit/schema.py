@@ -20,10 +20,12 @@ def schema_files() -> dict[str, str]:
 
 def write_schemas(out_dir: Path) -> list[Path]:
     """Write every schema into out_dir; returns the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from protocolkit.files import make_folder, write_file
+
+    make_folder(out_dir)
     written = []
     for name, text in schema_files().items():
         path = out_dir / name
-        path.write_text(text, encoding="utf-8")
+        write_file(path, text)
         written.append(path)
     return written

@@ -72,11 +72,27 @@ def test_new_asks_again_after_a_bad_answer(tmp_path):
     assert "officer: pcso" in result.stdout
 
 
-def test_new_stopped_early_writes_nothing(tmp_path):
+def test_new_stopped_early_keeps_its_answers_and_carries_on_next_time(tmp_path):
     out = tmp_path / "x.yaml"
-    result = CliRunner().invoke(app, ["new", "--out", str(out)], input="pcso\nshared\n")
-    assert result.exit_code == 2
-    assert not out.exists()
+    stopped = CliRunner().invoke(app, ["new", "--out", str(out)], input="\n".join(ANSWERS[:7]) + "\n")
+    assert stopped.exit_code == 2 and not out.exists()
+    assert "7 answers are kept in" in stopped.stderr and "run the same command again" in stopped.stderr
+    draft = tmp_path / ".x.yaml.draft.json"
+    assert draft.is_file()
+    resumed = CliRunner().invoke(app, ["new", "--out", str(out)], input="y\n" + "\n".join(ANSWERS[7:]) + "\n")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "(from the draft)" in resumed.stderr and not draft.exists()
+    whole = tmp_path / "whole.yaml"
+    assert CliRunner().invoke(app, ["new", "--out", str(whole)], input="\n".join(ANSWERS) + "\n").exit_code == 0
+    assert out.read_text(encoding="utf-8") == whole.read_text(encoding="utf-8")
+
+
+def test_new_can_start_again_instead_of_carrying_on(tmp_path):
+    out = tmp_path / "x.yaml"
+    CliRunner().invoke(app, ["new", "--out", str(out)], input="pcso\nshared\n")
+    fresh = CliRunner().invoke(app, ["new", "--out", str(out)], input="n\n" + "\n".join(ANSWERS) + "\n")
+    assert fresh.exit_code == 0 and "(from the draft)" not in fresh.stderr
+    assert Partnership.model_validate(read_yaml(out).data).id == "stmary-riverside"
 
 
 def test_init_makes_a_repository_that_checks_clean(tmp_path, run):

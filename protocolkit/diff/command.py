@@ -12,6 +12,7 @@ from protocolkit.diff.inputs import Version, assembled, load_partnership_version
 from protocolkit.diff.report import Report
 from protocolkit.diff.tree import diff_documents
 from protocolkit.document import Document
+from protocolkit.files import check_target
 from protocolkit.findings import InputError
 from protocolkit.library import Library, library_note, load_library, project_library
 
@@ -27,6 +28,9 @@ def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: 
     """
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    inputs = [Path(x) for x in (old, new) if Path(x).exists()]
+    if redline is not None:
+        check_target(redline, inputs)  # before any work: `--redline old.yaml` must not cost the user their file
     with ExitStack() as stack:
         before, after = locate(old, stack), locate(new, stack)
         note = library_note(library, [_walk_from(after)])
@@ -38,7 +42,7 @@ def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: 
         if redline is not None:
             from protocolkit.diff.redline import write_redline
 
-            write_redline(report.diff, redline, report.old_label, report.new_label)
+            write_redline(report.diff, redline, report.old_label, report.new_label, tuple(inputs))
     return 1 if exit_code and report.differs else 0
 
 

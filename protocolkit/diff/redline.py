@@ -32,7 +32,7 @@ from protocolkit.diff.tree import DocumentDiff, kept_in_order, placed_clauses
 from protocolkit.diff.words import Segment, paragraph_diff, word_diff
 from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import InputError
-from protocolkit.render.build import write_atomically
+from protocolkit.files import write_file
 from protocolkit.render.docx import (
     BODY_STYLES,
     FIXED_DATE,
@@ -437,10 +437,6 @@ def redline_bytes(diff: DocumentDiff, old_label: str, new_label: str) -> bytes:
     return render_docx(diff.new, read_template(None), body=_redline_body(diff, old_label, new_label))
 
 
-def write_redline(diff: DocumentDiff, path: Path, old_label: str, new_label: str) -> None:
-    """Write the redline to path; InputError (exit 2) when it cannot be written."""
-    data = redline_bytes(diff, old_label, new_label)
-    try:
-        write_atomically(Path(path), data)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the redline: {exc.strerror or exc}") from None
+def write_redline(diff: DocumentDiff, path: Path, old_label: str, new_label: str, inputs: tuple = ()) -> None:
+    """Write the redline to path, never over one of the inputs; InputError (exit 2) when it cannot be written."""
+    write_file(Path(path), redline_bytes(diff, old_label, new_label), inputs, what="redline")

@@ -8,7 +8,6 @@ in one LibreOffice run at the end.
 
 from __future__ import annotations
 
-import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.check.config import Config, find_config
 from protocolkit.check.engine import gate
+from protocolkit.files import write_file
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, library_note, load_library, project_library
 from protocolkit.load import position
@@ -72,18 +72,6 @@ def render_partnership(path: str) -> Outcome:
     for kind in _STATE["kinds"]:  # type: ignore[attr-defined]
         outcome.files[kind] = render_docx(docs[kind], _STATE["template"])  # type: ignore[arg-type]
     return outcome
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and move into place, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
@@ -193,7 +181,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
             folder.mkdir(parents=True, exist_ok=True)
             for kind, data in outcome.files.items():
                 target = folder / f"{DOC_FILENAMES[kind]}.docx"
-                write_atomically(target, data)
+                write_file(target, data)
                 written.append(target)
         except OSError as exc:
             raise InputError(f"{folder}: cannot write: {exc.strerror or exc}") from None
