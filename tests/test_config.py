@@ -86,6 +86,9 @@ def test_protocolkit_rules_shows_the_effective_configuration(run, project):
 @pytest.mark.parametrize("text, words", [
     ("check:\n  disable: [marking-mising]\n", "did you mean 'marking-missing'"),
     ("check:\n  disable: [qqqq]\n", "no rule 'qqqq'; `protocolkit rules` lists them"),
+    ("check:\n  severity:\n    review-date: warning\n    qqqq: info\n", "protocolkit.yaml:4:5: no rule 'qqqq'"),
+    ("check:\n  per-path-ignores:\n    \"archive/**\": [review-date, qqqq]\n", "protocolkit.yaml:3:33: no rule"),
+    ("check:\n  disable:\n    - review-date\n    - qqqq\n", "protocolkit.yaml:4:7: no rule"),
     ("check:\n  severity: {review-date: fatal}\n", "protocolkit.yaml:2:"),
     ("check:\n  disabled: [review-date]\n", "unknown key 'disabled'"),
 ])

@@ -104,8 +104,18 @@ def _from_yaml(path: Path) -> Config:
     if model is None:
         first = findings[0]
         raise InputError(f"{first.location()}: the configuration is not valid: {first.message}")
-    _check_rules(model.check, str(path))
+    _check_rules(model.check, lambda place: _yaml_place(path, doc, place))
     return Config(str(path), path.parent, model.check)
+
+
+def _yaml_place(path: Path, doc: Any, place: tuple) -> str:
+    """path:line:col of a rule named in protocolkit.yaml: a list entry, or a key of `severity`."""
+    from protocolkit.load import position
+
+    line, col = position(doc.data, ["check", *place], at_key=place[0] == "severity")
+    if place[0] == "per_path_ignores" and line is None:
+        line, col = position(doc.data, ["check", "per-path-ignores", *place[1:]])
+    return f"{path}:{line}:{col}" if line else str(path)
 
 
 def _from_pyproject(path: Path) -> Config | None:
@@ -133,21 +143,24 @@ def _from_pyproject(path: Path) -> Config | None:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ()))
         raise InputError(f"{path}: [tool.protocolkit] {where}: {err.get('msg', 'invalid')}") from None
-    _check_rules(model.check, f"{path} [tool.protocolkit]")
+    _check_rules(model.check, lambda place: f"{path} [tool.protocolkit]")
     return Config(f"{path} [tool.protocolkit]", path.parent, model.check)
 
 
-def _check_rules(check: CheckConfig, where: str) -> None:
-    from protocolkit.check.codes import all_codes
-
-    from protocolkit.check.codes import LOADER_CODES
+def _check_rules(check: CheckConfig, where) -> None:
+    """Every rule the configuration names must exist and may be configured; `where(place)` says where it is named."""
+    from protocolkit.check.codes import LOADER_CODES, all_codes
 
     known = all_codes()
-    for rule in [*check.disable, *check.severity]:
+    named = [*((r, ("disable", i)) for i, r in enumerate(check.disable)),
+             *((r, ("severity", r)) for r in check.severity),
+             *((r, ("per-path-ignores", glob, i)) for glob, rules in check.per_path_ignores.items()
+               for i, r in enumerate(rules))]
+    for rule, place in named[:len(check.disable) + len(check.severity)]:
         if rule in LOADER_CODES and rule.startswith(("yaml-", "schema")):
-            raise InputError(f"{where}: {rule!r} cannot be turned off or lowered: a file that cannot be read or "
+            raise InputError(f"{where(place)}: {rule!r} cannot be turned off or lowered: a file that cannot be read or "
                              f"does not fit the schema cannot be built, so check must fail on it too")
-    named = [*check.disable, *check.severity, *(r for rules in check.per_path_ignores.values() for r in rules)]
-    for rule in named:
+    for rule, place in named:
         if rule not in known:
-            raise InputError(f"{where}: no rule {rule!r}{did_you_mean(rule, known)}; `protocolkit rules` lists them")
+            raise InputError(f"{where(place)}: no rule {rule!r}{did_you_mean(rule, known)}; `protocolkit rules` lists "
+                             f"them")
