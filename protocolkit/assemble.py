@@ -430,12 +430,13 @@ class _Candidate:
     cites: list[str]
     source: Source
     text_source: Source
+    from_partnership: bool = False  # written in a partnership file: placeholders only (placeholder_findings)
 
 
-# What template text written in a partnership file (a local clause, an override) may use: values, `if`, `for` over
-# the partnership's own lists, and filters that cannot make text much longer than their input. Arithmetic,
-# repetition, padding, formatting, macros and `set` are refused: the sandbox stops escapes but not work, and
-# `{{ 'x' * 10**10 }}` or a recursive macro would take down a CI run from a pull request.
+# What a clause library's template may use (a partnership file's text may use placeholders only): values, `if`,
+# `for` over the partnership's own lists, and filters that cannot make text much longer than their input.
+# Arithmetic, repetition, padding, formatting, macros and `set` are refused: the sandbox stops escapes but not work,
+# and `{{ 'x' * 10**10 }}` or a recursive macro would take down a CI run from a pull request.
 _ALLOWED_NODES = {
     "Template", "Output", "TemplateData", "Name", "Getattr", "Getitem", "Const", "If", "For", "Filter", "Test",
     "Compare", "Operand", "And", "Or", "Not", "CondExpr", "Concat", "Keyword",
@@ -444,6 +445,37 @@ _ALLOWED_FILTERS = {"upper", "lower", "title", "capitalize", "trim", "default", 
                     "last", "join", "string", "striptags", "escape", "e", "list", "sort", "unique", "map",
                     "selectattr", "rejectattr"}
 _MAX_CONST = 10_000
+
+
+# What each Jinja construct is called in a message to someone who wrote it into a partnership file.
+_CONSTRUCTS = {"For": "a loop ({% for %})", "If": "a condition ({% if %})", "CondExpr": "a condition (if ... else)",
+               "Filter": "a filter (|)", "Test": "a test (is)", "Call": "a call", "Macro": "a macro", "Assign": "set",
+               "Getitem": "an index ([...])", "Const": "a value written in the template", "Concat": "~"}
+
+
+def placeholder_findings(clause_id: str, text: str, where: Source) -> list[Finding]:
+    """Problems in text a partnership file gives (a local clause, an override): it may hold plain words and
+    {{ name.path }} placeholders naming values that exist, nothing else; each problem at its own line."""
+    if "{" not in text:
+        return []
+    try:
+        ast = _ENV.parse(text)
+    except TemplateSyntaxError as exc:
+        return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
+                           f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
+    found: list[Finding] = []
+    for node in ast.find_all(nodes.Node):
+        kind = type(node).__name__
+        plain = kind in ("Template", "Output", "TemplateData", "Name") or (
+            kind == "Getattr" and isinstance(node.node, (nodes.Name, nodes.Getattr)))
+        if not plain:
+            what = _CONSTRUCTS.get(kind, kind.lower())
+            found.append(Finding.at(_line_source(where, getattr(node, "lineno", None)), "template-unsafe", "error",
+                                    f"clause {clause_id!r}: refused: {what} cannot be used in a partnership file, whose "
+                                    f"text may only hold placeholders such as {{{{ school.name }}}}; conditions, loops "
+                                    f"and filters belong in the clause library", clause=clause_id))
+            return found
+    return template_findings(clause_id, text, where)
 
 
 def template_problem(ast: nodes.Template) -> str | None:
@@ -493,7 +525,7 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
     for i, local in enumerate(p.clauses.local):
         if kind in local.documents:
             chosen.append(_Candidate(local.id, local.title, local.section, local.order, base + i, local.text,
-                                     list(local.items), list(local.cites), psource, psource))
+                                     list(local.items), list(local.cites), psource, psource, from_partnership=True))
     for cand in chosen:
         override = p.clauses.overrides.get(cand.id)
         if override:
@@ -501,6 +533,7 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
             cand.text = override.text if override.text is not None else cand.text
             cand.items = override.items if override.items is not None else cand.items
             cand.text_source = psource
+            cand.from_partnership = True
     return chosen, findings
 
 
@@ -559,6 +592,11 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
     paragraphs: list[Paragraph] = []
     pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
     for text, is_item in pieces:
+        if cand.from_partnership:
+            problems = placeholder_findings(cand.id, text, cand.text_source)
+            if problems:
+                findings += problems
+                continue
         try:
             rendered = render_text(text, context)
         except TemplateRefused as exc:

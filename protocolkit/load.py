@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
@@ -76,6 +77,7 @@ def parse_yaml(text: str, path: str) -> YamlFile:
                                   path, text.count("\n", 0, old.start()) + 1, 1))
     _check_text(text, path)
     try:
+        _check_depth(text, path)
         data = _load_round_trip(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -168,6 +170,33 @@ if _CParser is not None:
             _Constructor.__init__(self, loader=self)
             VersionedResolver.__init__(self, loadumper=self)
             self.allow_duplicate_keys = False
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before anything recursive runs: libyaml's composer recurses in C, and
+    50,000 `[` in a 100 KB file would end the process with a segmentation fault. Every level of nesting needs one of
+    the characters counted below, so most files are cleared by counting; the rest by libyaml's event stream, which
+    is parsed without recursion."""
+    if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH or _CParser is None:
+        return
+    parser = _CParser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, StreamEndEvent):
+                return
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(Finding("yaml-too-deep", "error", f"nesting deeper than {MAX_DEPTH} levels",
+                                              path, event.start_mark.line + 1, event.start_mark.column + 1))
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except MarkedYAMLError:
+        return  # a syntax error: the loader reports it, with its place
+    finally:
+        parser.dispose()
 
 
 def _load_round_trip(text: str) -> Any:

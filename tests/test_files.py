@@ -73,3 +73,34 @@ def test_schema_out_onto_a_file_is_one_line(run, tmp_path):
     existing.write_text("x", encoding="utf-8")
     result = run("schema", "--out", existing)
     assert result.exit_code == 2 and "is a file, not a folder" in _one_line(result)
+
+
+def test_a_million_nested_brackets_are_a_finding_not_a_crash(run, tmp_path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("id: deep\nschools: " + "[" * 1_000_000 + "\n", encoding="utf-8")
+    result = run("check", deep)
+    assert result.exit_code == 1 and "deep.yaml:2:" in result.stdout and "nesting deeper than 50" in result.stdout
+
+
+def test_a_date_in_year_9999_is_a_finding_in_every_command(run, tmp_path):
+    late = tmp_path / "late.yaml"
+    late.write_text(EXAMPLE.read_text(encoding="utf-8").replace("in_force: 2026-09-01", "in_force: 9999-12-31"),
+                    encoding="utf-8")
+    assert "in_force: 9999-12-31" in late.read_text(encoding="utf-8")
+    result = run("check", late)
+    assert result.exit_code == 1 and "outside the years a partnership can run" in result.stdout
+    for command in (("status", late), ("preview", late), ("build", late, "--out", tmp_path / "out"),
+                    ("diff", EXAMPLE, late)):
+        other = run(*command)
+        assert other.exit_code in (1, 2) and "Traceback" not in other.output, command
+
+
+def test_an_id_with_a_trailing_newline_or_a_windows_device_name_is_refused(run, tmp_path):
+    for bad_id, words in (('"northgate-high\\n"', "is not a slug"), ("con", "Windows keeps for a device")):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace("id: northgate-high", f"id: {bad_id}", 1),
+                       encoding="utf-8")
+        result = run("check", bad)
+        assert result.exit_code == 1 and words in result.stdout, result.stdout
+        assert run("build", bad, "--out", tmp_path / "out").exit_code == 1
+        assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -123,15 +123,38 @@ def test_a_partnership_files_template_cannot_make_work_it_is_refused_in_check_an
     assert built.exit_code == 1 and not list((tmp_path / "out").rglob("*.docx"))
 
 
-def test_ordinary_template_text_in_a_partnership_file_still_works(run, tmp_path):
+def test_placeholders_in_a_partnership_file_still_work(run, tmp_path):
     ok = tmp_path / "ok.yaml"
     ok.write_text(EXAMPLE + "variables: {bay: '4'}\nclauses:\n  local:\n    - id: local.x\n      title: X\n"
-                  "      section: finance\n      text: \"{{ school.name|upper }} bay {{ local.bay }}: "
-                  "{% for s in schools %}{{ s.name }}{% if not loop.last %}, {% endif %}{% endfor %} "
-                  "({{ schools|map(attribute='name')|join(', ') }})\"\n", encoding="utf-8")
+                  "      section: finance\n      text: \"{{ school.name }} keeps bay {{ local.bay }} for "
+                  "{{ officer.the }} of {{ force.name }}.\"\n", encoding="utf-8")
     result = run("preview", ok)
-    assert result.exit_code == 0 and "NORTHGATE HIGH SCHOOL bay 4: Northgate High School (Northgate High School)" \
-        in result.stdout
+    assert result.exit_code == 0, result.stderr
+    assert "Northgate High School keeps bay 4 for the officer of" in result.stdout
+
+
+@pytest.mark.parametrize("construct, words", [
+    ("{% for s in schools %}{{ s.name }}{% endfor %}", "a loop ({% for %})"),
+    ("{{ school.name|upper }}", "a filter (|)"),
+    ("{% if schools %}x{% endif %}", "a condition ({% if %})"),
+])
+def test_anything_but_a_placeholder_in_a_partnership_file_is_refused_at_its_line(run, tmp_path, construct, words):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE + "clauses:\n  local:\n    - id: local.x\n      title: X\n      section: finance\n"
+                   f"      text: |\n        First line.\n        Second {construct} line.\n", encoding="utf-8")
+    line = EXAMPLE.count("\n") + 8
+    result = run("check", bad)
+    assert result.exit_code == 1 and f"bad.yaml:{line}:" in result.stdout and words in result.stdout, result.stdout
+    assert "placeholders such as {{ school.name }}" in result.stdout
+    assert run("build", bad, "--out", tmp_path / "out").exit_code == 1
+
+
+def test_a_placeholder_naming_nothing_is_refused_at_load_with_the_names_there_are(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE + "clauses:\n  local:\n    - id: local.x\n      title: X\n      section: finance\n"
+                   "      text: \"Ask {{ school.head_teacher }} or {{ school.hedteacher }}.\"\n", encoding="utf-8")
+    result = run("check", bad)
+    assert result.exit_code == 1 and "school.hedteacher, which does not exist" in result.stdout, result.stdout
 
 
 def test_a_pcso_ranked_as_a_constable_is_an_error_at_the_rank_and_is_not_built(run, tmp_path):

@@ -17,7 +17,7 @@ from protocolkit.condition import (
     SCHOOL_PROVISIONS,
     SCHOOL_STATUSES,
 )
-from protocolkit.model.base import ClauseId, Slug, Strict
+from protocolkit.model.base import ClauseId, Date, Slug, Strict
 
 Phase = Literal[SCHOOL_PHASES]  # type: ignore[valid-type]
 SchoolStatus = Literal[SCHOOL_STATUSES]  # type: ignore[valid-type]
@@ -140,8 +140,8 @@ class Signatory(Strict):
 
 class Review(Strict):
     cycle_months: int = Field(default=12, ge=1, le=12, description="At most twelve months between reviews.")
-    last_reviewed: date | None = None
-    next_due: date | None = Field(default=None, description="Defaults to last review (or date in force) plus the cycle.")
+    last_reviewed: Date | None = None
+    next_due: Date | None = Field(default=None, description="Defaults to last review (or date in force) plus the cycle.")
 
 
 class ClauseOverride(Strict):
@@ -171,7 +171,7 @@ class ClauseChoices(Strict):
 
 class HistoryEntry(Strict):
     version: str = Field(min_length=1)
-    date: date
+    date: Date
     author: str = Field(min_length=1)
     summary: str = Field(min_length=1, description="What changed in this version of the protocol.")
     dsa_summary: str = Field(default="", description=(
@@ -182,7 +182,7 @@ class Partnership(Strict):
     id: Slug = Field(description="Names the output folder, e.g. 'northgate-high'.")
     title: str = Field(default="", description="Defaults to the school or cluster name.")
     version: str = Field(min_length=1)
-    in_force: date
+    in_force: Date
     review: Review = Field(default_factory=Review)
     marking: Marking = "OFFICIAL"
     force: Force
