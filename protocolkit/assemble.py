@@ -430,7 +430,9 @@ class _Candidate:
     cites: list[str]
     source: Source
     text_source: Source
-    from_partnership: bool = False  # written in a partnership file: placeholders only (placeholder_findings)
+    # text and items written in a partnership file (a local clause, an override): placeholders only
+    text_local: bool = False
+    items_local: bool = False
 
 
 # What a clause library's template may use (a partnership file's text may use placeholders only): values, `if`,
@@ -525,7 +527,7 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
     for i, local in enumerate(p.clauses.local):
         if kind in local.documents:
             chosen.append(_Candidate(local.id, local.title, local.section, local.order, base + i, local.text,
-                                     list(local.items), list(local.cites), psource, psource, from_partnership=True))
+                                     list(local.items), list(local.cites), psource, psource, True, True))
     for cand in chosen:
         override = p.clauses.overrides.get(cand.id)
         if override:
@@ -533,7 +535,8 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
             cand.text = override.text if override.text is not None else cand.text
             cand.items = override.items if override.items is not None else cand.items
             cand.text_source = psource
-            cand.from_partnership = True
+            cand.text_local = cand.text_local or override.text is not None
+            cand.items_local = cand.items_local or override.items is not None
     return chosen, findings
 
 
@@ -592,7 +595,7 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
     paragraphs: list[Paragraph] = []
     pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
     for text, is_item in pieces:
-        if cand.from_partnership:
+        if cand.items_local if is_item else cand.text_local:
             problems = placeholder_findings(cand.id, text, cand.text_source)
             if problems:
                 findings += problems

@@ -6,6 +6,7 @@ Every command that writes (build, diff --redline, schema, init, new) goes throug
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -86,3 +87,71 @@ def make_folder(path: Path | str) -> Path:
     except OSError as exc:
         raise InputError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
     return folder
+
+
+_KINDS = {stat.S_IFIFO: "named pipe (FIFO)", stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFSOCK: "socket",
+          stat.S_IFDIR: "folder"}
+
+
+def special_kind(path: Path | str) -> str | None:
+    """What a path is when it is not a regular file ("named pipe (FIFO)", "device", ...), or None; never opens it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else _KINDS.get(stat.S_IFMT(mode), "special file")
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"{size:,} bytes; the limit is {limit:,}")
+        self.size, self.limit = size, limit
+
+
+def read_bounded(path: Path | str, limit: int, head: bool = False) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. The file is opened without blocking (a FIFO would wait
+    for a writer for ever), checked to be a regular file and its size checked on the open file before anything is
+    read; the read itself stops at the limit (a file that grows, or /proc, cannot make it read more). InputError
+    for what is not a regular file or cannot be read; TooLarge for a file over the limit. With head, the first
+    `limit` bytes, however long the file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "special file")
+            raise InputError(f"{path}: is a {kind}, not a file: name a file")
+        if info.st_size > limit and not head:
+            raise TooLarge(info.st_size, limit)
+        chunks, size = [], 0
+        while size < limit + (0 if head else 1):
+            chunk = os.read(fd, min(1 << 20, limit + (0 if head else 1) - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise TooLarge(size, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+# Byte-order marks of the encodings a YAML file may be saved in by mistake (UTF-32 first: it starts like UTF-16).
+_WIDE = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\xfe\xff", "UTF-16"),
+         (b"\xff\xfe", "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the bytes are text saved in one of them (by its mark, or by its NUL bytes)."""
+    for mark, name in _WIDE:
+        if raw.startswith(mark):
+            return name
+    head = raw[:400]
+    if head and head.count(0) * 3 >= len(head):
+        return "UTF-32" if head.count(0) * 4 >= len(head) * 3 else "UTF-16"
+    return None

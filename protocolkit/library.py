@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from protocolkit.document import Source
+from protocolkit.files import special_kind
 from protocolkit.findings import Finding, InputError
 from protocolkit.load import YamlFile, load_model, node_position, position, value_source
 from protocolkit.model import CitationsFile, Clause, ClauseFile, DocumentsFile
@@ -143,6 +144,10 @@ def read_library(root: Path | str | None = None) -> Library:
             _collect_citations(lib, cits, cit_file)
     for path in sorted(root_path.glob("*.y*ml")):
         if path.name in (DOCUMENTS_FILE, CITATIONS_FILE):
+            continue
+        kind = special_kind(path)
+        if kind:
+            lib.findings.append(Finding("skipped-file", "info", f"skipped: a {kind}, not a clause file", shown(path)))
             continue
         clause_file, yfile, found = load_model(path, ClauseFile, shown(path))
         lib.findings += found

@@ -48,15 +48,20 @@ class YamlProblem(Exception):
 
 def read_yaml(path: Path | str, display: str | None = None) -> YamlFile:
     """Parse one YAML file; InputError if it cannot be opened, YamlProblem if it is not sound YAML."""
-    p = Path(path)
+    from protocolkit.files import TooLarge, read_bounded, wide_encoding
+
     shown = display or str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlProblem(Finding("yaml-too-large", "error", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}: split it", shown, 1, 1))
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+        raw = read_bounded(path, MAX_BYTES)
+    except TooLarge as big:
+        raise YamlProblem(Finding("yaml-too-large", "error", f"file is {big.size:,} bytes; the limit is "
+                                  f"{big.limit:,}: split it", shown, 1, 1)) from None
+    except InputError as exc:
+        raise InputError(str(exc).replace(str(path), shown, 1)) from None
+    wide = wide_encoding(raw)
+    if wide:
+        raise YamlProblem(Finding("yaml-syntax", "error", f"the file is saved as {wide}: save it as UTF-8 (in Notepad: "
+                                  f"Save as, Encoding UTF-8)", shown, 1, 1))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

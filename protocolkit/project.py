@@ -7,6 +7,8 @@ are checked against the library and whose documents can be assembled.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -15,13 +17,14 @@ from ruamel.yaml.comments import CommentedMap
 
 from protocolkit.assemble import assemble
 from protocolkit.document import Document, Source
+from protocolkit.files import read_bounded, special_kind, wide_encoding
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import DOCUMENTS_FILE, Library, is_library_dir, shown
 from protocolkit.load import YamlFile, YamlProblem, position, read_yaml, validate, value_source
 from protocolkit.model import Partnership
 from protocolkit.read import is_document
 
-InputKind = Literal["partnership", "library", "docx", "yaml", "other"]
+InputKind = Literal["partnership", "library", "docx", "yaml", "other", "special", "outside"]
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox"}
 
 
@@ -51,12 +54,23 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
+        kind = special_kind(path)
+        if kind and kind != "folder":
+            raise InputError(f"{path}: is a {kind}, not a file: name a file or a folder")
         if path.is_dir():
             if is_library_dir(path):
                 add_library(path)
                 continue
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
                 if any(part in SKIP_DIRS or part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.is_symlink() and not _inside(child, root):
+                    found.append(Input("outside", child, named=False))
+                    continue
+                kind = special_kind(child)
+                if kind and kind != "folder":
+                    found.append(Input("special", child, named=False))
                     continue
                 if child.is_dir() and is_library_dir(child):
                     add_library(child)
@@ -83,12 +97,34 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
 PARTNERSHIP_KEYS = {"id", "schools", "deployment", "force", "officers", "signatories", "in_force"}
 
 
-def _sniff(path: Path) -> str:
-    """'partnership', 'library-part' (a clause file away from its library), or 'other' (not ours: a CI file, say)."""
+def _inside(path: Path, root: Path) -> bool:
     try:
-        head = path.read_text(encoding="utf-8-sig", errors="replace")[:20000]
-    except OSError:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+_FLOW_KEY = re.compile(r"""["']?([A-Za-z_]+)["']?\s*:""")
+
+
+def _sniff(path: Path) -> str:
+    """'partnership', 'library-part' (a clause file away from its library), or 'other' (not ours: a CI file, say).
+
+    A file that is empty, or saved as UTF-16 or UTF-32, counts as a partnership, so that the loader says what is
+    wrong with it rather than its being skipped."""
+    try:
+        raw = read_bounded(path, 20000, head=True)
+    except InputError:
         return "partnership"  # let the loader say why it cannot be read
+    if wide_encoding(raw) or not raw.removeprefix(b"\xef\xbb\xbf").strip():
+        return "partnership"
+    head = raw.decode("utf-8-sig", errors="replace")
+    body = "\n".join(line for line in head.splitlines() if not line.lstrip().startswith("#")).lstrip()
+    if body.startswith("{"):  # JSON, or YAML in flow style: keys are not at the start of lines
+        keys = set(_FLOW_KEY.findall(body))
+        if keys & PARTNERSHIP_KEYS and not {"topic", "documents", "citations"} & keys:
+            return "partnership"
     first = head.split("\n", 1)[0]
     if "$schema=" in first:
         if "partnership.schema.json" in first:

@@ -104,3 +104,62 @@ def test_an_id_with_a_trailing_newline_or_a_windows_device_name_is_refused(run, 
         assert result.exit_code == 1 and words in result.stdout, result.stdout
         assert run("build", bad, "--out", tmp_path / "out").exit_code == 1
         assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_revision_that_looks_like_an_option_never_reaches_git(run, tmp_path):
+    for rev in ("--output=x:p.yaml", "-p:p.yaml"):
+        result = run("diff", "--", rev, EXAMPLE)  # after --, as a shell user must write it
+        assert result.exit_code == 2 and "cannot begin with '-'" in _one_line(result)
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_fifo_or_device_named_is_exit_2_and_one_in_a_folder_is_skipped_with_a_note(run, tmp_path):
+    import os
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    for command in (("check", pipe), ("build", pipe, "--out", tmp_path / "out"), ("status", pipe),
+                    ("check", "/dev/zero")):
+        result = run(*command)
+        assert result.exit_code == 2 and "not a file" in _one_line(result), command
+    (tmp_path / "northgate-high.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("check", tmp_path, "--format", "json")
+    assert "a named pipe (FIFO), not a file" in result.stdout and result.exit_code in (0, 1)
+
+
+def test_a_fifo_in_a_clause_library_is_skipped(run, tmp_path):
+    import os
+
+    assert run("init", tmp_path / "force").exit_code == 0
+    os.mkfifo(tmp_path / "force" / "clauses" / "stuck.yaml")
+    result = run("check", tmp_path / "force" / "clauses")
+    assert "skipped: a named pipe (FIFO), not a clause file" in result.stdout
+
+
+def test_a_link_out_of_the_checked_folder_is_not_followed(run, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: secret-thing\nschools: [password-is-hunter2]\n", encoding="utf-8")
+    folder = tmp_path / "checked"
+    folder.mkdir()
+    (folder / "leak.yaml").symlink_to(secret)
+    result = run("check", folder)
+    assert "not followed" in result.stdout and "hunter2" not in result.stdout and "secret-thing" not in result.stdout
+
+
+def test_empty_utf16_and_json_partnership_files_are_findings_or_checked_never_skipped(run, tmp_path):
+    import json
+
+    from ruamel.yaml import YAML
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbf")
+    (tmp_path / "wide.yaml").write_text(text, encoding="utf-16")
+    (tmp_path / "flow.yaml").write_text(json.dumps(YAML(typ="safe").load(text), default=str), encoding="utf-8")
+    for name, words in (("empty.yaml", "the file is empty"), ("bom.yaml", "the file is empty"),
+                        ("wide.yaml", "saved as UTF-16: save it as UTF-8")):
+        result = run("check", tmp_path / name)
+        assert result.exit_code == 1 and words in result.stdout, (name, result.stdout)
+    flow = run("check", tmp_path / "flow.yaml")
+    assert flow.exit_code == 0 and "checked 1 input: no problems" in flow.stdout, flow.stdout
+    assert run("build", tmp_path / "flow.yaml", "--out", tmp_path / "out").exit_code == 0

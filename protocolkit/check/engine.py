@@ -10,6 +10,7 @@ from protocolkit.check.rules import all_rules
 from protocolkit.check.subject import Subject
 from protocolkit.check.suppress import apply_suppressions
 from protocolkit.check.rules.unreadable_document import unreadable
+from protocolkit.files import special_kind
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library, project_library
 from protocolkit.project import Input, LoadedPartnership, assemble_documents, discover, load_partnership, shown
@@ -65,6 +66,12 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
                 continue
             findings += found
             order.update(positions)
+        elif item.kind == "special":
+            findings.append(Finding("skipped-file", "info", f"skipped: a {special_kind(item.path) or 'special file'}, "
+                                    f"not a file", shown(item.path)))
+        elif item.kind == "outside":
+            findings.append(Finding("skipped-file", "info", "skipped: a link to somewhere outside the folder being "
+                                    "checked, which is not followed", shown(item.path)))
         elif item.kind == "other":
             findings.append(Finding("skipped-file", "info",
                                     "skipped: not a partnership file or part of a clause library", shown(item.path)))

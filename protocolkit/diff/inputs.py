@@ -49,9 +49,12 @@ def locate(arg: str, stack: ExitStack) -> Version:
         raise InputError(f"{arg}: no such file; name a partnership file, REV:path in git, or a .docx")
     if not rev or not inner:
         raise InputError(f"{arg}: say both a revision and a path, e.g. HEAD~1:partnerships/northgate-high.yaml")
+    if arg.startswith("-"):
+        raise InputError(f"{arg}: a revision cannot begin with '-'; name one such as HEAD~1 or a tag")
     data = _git_blob(arg)
     folder = Path(stack.enter_context(TemporaryDirectory(prefix="protocolkit-diff-")))
-    copy = folder / Path(inner).name
+    name = Path(inner).name
+    copy = folder / (name if name not in ("", ".", "..") else "version.yaml")
     copy.write_bytes(data)
     return Version(arg, copy, _is_docx(copy), hidden_path=shown(copy))
 
@@ -65,7 +68,7 @@ def _git(*args: str) -> subprocess.CompletedProcess:
 
 def _git_blob(arg: str) -> bytes:
     """The contents of REV:path, or InputError with git's own reason in one line."""
-    kind = _git("cat-file", "-t", arg)
+    kind = _git("cat-file", "-t", "--end-of-options", arg)
     if kind.returncode != 0:
         reason = kind.stderr.decode("utf-8", "replace").strip().splitlines()
         text = reason[0] if reason else "git cannot find it"
@@ -73,7 +76,7 @@ def _git_blob(arg: str) -> bytes:
         raise InputError(f"{arg}: {text}; check the revision (git log) and the path from the repository's top folder")
     if kind.stdout.strip() != b"blob":
         raise InputError(f"{arg}: is a {kind.stdout.decode().strip()} in git, not a file; name a file")
-    blob = _git("cat-file", "blob", arg)
+    blob = _git("cat-file", "blob", "--end-of-options", arg)
     if blob.returncode != 0:
         raise InputError(f"{arg}: git cannot read it: {blob.stderr.decode('utf-8', 'replace').strip().splitlines()[0]}")
     return blob.stdout
