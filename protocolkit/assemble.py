@@ -33,6 +33,7 @@ from protocolkit.document import (
 )
 from protocolkit.findings import Finding
 from protocolkit.library import Library
+from protocolkit.load import CONTROL_CHARS
 from protocolkit.terms import college_words
 from protocolkit.model.partnership import HistoryEntry as PartnershipHistory
 from protocolkit.model.partnership import Officer, Partnership, School
@@ -627,6 +628,13 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
         except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
             findings.append(Finding.at(cand.text_source, "template-error", "error",
                                        f"clause {cand.id!r}: template failed: {exc}", clause=cand.id))
+            continue
+        bad = CONTROL_CHARS.search(rendered)
+        if bad:
+            findings.append(Finding.at(cand.text_source, "template-error", "error",
+                                       f"clause {cand.id!r}: the filled text would hold the control character "
+                                       f"U+{ord(bad.group()):04X}, which no document can: remove what makes it",
+                                       clause=cand.id))
             continue
         if is_item:
             paragraphs.append(Paragraph(" ".join(rendered.split()), "bullet"))

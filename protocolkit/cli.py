@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from protocolkit.findings import InputError
+from protocolkit.findings import InputError, finding_line, visible
 
 app = typer.Typer(
     add_completion=False,
@@ -43,7 +43,7 @@ class CheckFormat(str, Enum):
 
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line reason to stderr and exit (2: bad usage or unreadable input)."""
-    typer.echo(f"protocolkit: {message}", err=True)
+    typer.echo(visible(f"protocolkit: {message}"), err=True)
     raise typer.Exit(code)
 
 
@@ -159,16 +159,16 @@ def preview(
 
     note = library_note(library, [path])
     if note:
-        typer.echo(note, err=True)
+        typer.echo(visible(note), err=True)
     try:
         text, problems = preview_markdown(path, doc.value, library)
     except InputError as exc:
         fail(str(exc))
     for f in problems:
-        typer.echo(f"{f.location()}: {f.severity} {f.rule} {f.message}", err=True)
+        typer.echo(finding_line(f), err=True)
     if not text:
         raise typer.Exit(1)
-    typer.echo(text, nl=not text.endswith("\n"))
+    typer.echo(visible(text), nl=not text.endswith("\n"))
 
 
 @app.command()
@@ -197,9 +197,9 @@ def status(
         rows, problems = status_rows(list(paths or [Path(".")]), day)
     except InputError as exc:
         fail(str(exc))
-    typer.echo(status_text(rows))
+    typer.echo(visible(status_text(rows)))
     for f in problems:
-        typer.echo(f"{f.location()}: {f.severity} {f.rule} {f.message}", err=True)
+        typer.echo(finding_line(f), err=True)
     raise typer.Exit(1 if problems else 0)
 
 
@@ -210,7 +210,7 @@ def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = 
     label = f"{question} [{'/'.join(choices)}]" if choices else question
     recorded = draft.recorded(question) if draft is not None else None
     if recorded is not None and _answer_problem(recorded, choices, number, iso_date, allow_empty, check) is None:
-        typer.echo(f"{label}: {recorded}  (from the draft)", err=True)
+        typer.echo(visible(f"{label}: {recorded}  (from the draft)"), err=True)
         answer = recorded
     else:
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -61,3 +62,30 @@ def did_you_mean(word: str, known, cutoff: float = 0.6) -> str:
     """" (did you mean 'x'?)" for a message, or "" when nothing known is near."""
     near = closest(word, known, cutoff)
     return f" (did you mean {near!r}?)" if near else ""
+
+
+# What a terminal would obey or a reader would not see: C0 controls but tab and newline, DEL, C1 controls, bidi
+# marks, embeddings, overrides and isolates, zero-width characters and the byte-order mark.
+_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# The colour codes protocolkit itself writes to a terminal (check's and diff's text formats).
+_OUR_COLOURS = re.compile(r"(\x1b\[(?:0|1|2|31|33|36|31;9|32;4)m)")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, colours: bool = False) -> str:
+    """Text on its way to a terminal or a text report, with every character a terminal would obey (escape sequences,
+    bell, carriage return) or a reader would not see (bidi overrides, zero-width characters) shown as a visible
+    escape such as \\x1b or \\u202e. With colours, protocolkit's own colour codes are kept. Every string that came
+    from a file passes through here before it is printed."""
+    if not colours:
+        return _UNSEEN.sub(_escape, text)
+    return "".join(part if i % 2 else _UNSEEN.sub(_escape, part) for i, part in enumerate(_OUR_COLOURS.split(text)))
+
+
+def finding_line(f: "Finding") -> str:
+    """One finding as `path:line:col: severity rule message`, safe for a terminal."""
+    return visible(f"{f.location()}: {f.severity} {f.rule} {f.message}")

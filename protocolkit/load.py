@@ -106,7 +106,7 @@ def parse_yaml(text: str, path: str) -> YamlFile:
 
 # What no document should hold: C0 controls but tab, LF and CR (XML 1.0 cannot hold them), DEL and the C1 controls
 # (a terminal obeys some of them), lone surrogates, and U+FFFE/U+FFFF.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARS = _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Line breaks to libyaml (YAML 1.1) that editors and YAML 1.2 do not count: they would shift every line number after.
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
@@ -270,6 +270,13 @@ def _check_bounds(data: Any, path: str) -> None:
             stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list):
             stack.extend((v, depth + 1) for v in node)
+        if isinstance(node, (dict, list)):
+            for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+                if isinstance(value, (bytes, bytearray)):
+                    pos = node.lc.data.get(key) if getattr(node.lc, "data", None) else None
+                    line, col = ((pos[-2] + 1, pos[-1] + 1) if pos else node_position(node))
+                    raise YamlProblem(Finding("yaml-syntax", "error", "binary data (a !!binary value) cannot go into "
+                                              "a document: write the text itself", path, line, col))
 
 
 def node_position(node: Any) -> tuple[int | None, int | None]:

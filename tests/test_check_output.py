@@ -84,7 +84,8 @@ def test_a_library_suppression_is_not_unused_when_only_a_partnership_is_checked(
 
 def _two_files(tmp_path: Path) -> list[str]:
     bad = BASE.replace("hours: 08:00 to 16:30 on school days", "hours: TBC, 100% agreed\\nlater")
-    return [str(write(tmp_path, bad, "a.yaml")), str(write(tmp_path, BASE.replace("dsl: {name: Priya Shah}", 'dsl: {name: " "}'), "b.yaml"))]
+    return [str(write(tmp_path, bad, "a.yaml")), str(write(tmp_path, BASE.replace("dsl: {name: Priya Shah}", 'dsl: {name: " "}').replace(
+        "id: northgate-high", "id: northgate-second", 1), "b.yaml"))]
 
 
 def test_json_shape(run, tmp_path):

@@ -163,3 +163,87 @@ def test_empty_utf16_and_json_partnership_files_are_findings_or_checked_never_sk
     flow = run("check", tmp_path / "flow.yaml")
     assert flow.exit_code == 0 and "checked 1 input: no problems" in flow.stdout, flow.stdout
     assert run("build", tmp_path / "flow.yaml", "--out", tmp_path / "out").exit_code == 0
+
+
+def test_control_characters_never_reach_a_terminal_or_a_document(run, tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    binary = tmp_path / "binary.yaml"  # "\x1b]0;t\x07" (a terminal title change) as base64
+    binary.write_text(text.replace("name: Northgate High School", "name: !!binary G10wO3QH", 1), encoding="utf-8")
+    result = run("check", binary)
+    assert result.exit_code == 1 and "!!binary" in result.stdout
+    assert run("build", binary, "--out", tmp_path / "out").exit_code == 1
+    # a library template whose string escape makes one
+    assert run("init", tmp_path / "force").exit_code == 0
+    finance = tmp_path / "force" / "clauses" / "finance.yaml"
+    finance.write_text(finance.read_text(encoding="utf-8") + "  - id: finance.extra\n    title: Extra\n    section: "
+                       "finance\n    order: 99\n    text: '{{ \"\\x1b]0;t\\x07\" }}'\n", encoding="utf-8")
+    partnership = next((tmp_path / "force" / "partnerships").glob("*.yaml"))
+    built = run("build", partnership, "--out", tmp_path / "out2")
+    assert built.exit_code == 1 and "control character U+001B" in built.stderr
+    # names and keys taken from a file are shown escaped, in every format
+    sneaky = tmp_path / "sneaky.yaml"
+    sneaky.write_text(text.replace("id: northgate-high", 'id: "x\\e[2J\\u202e"', 1) + '"k\\e]0;t\\a": 1\n',
+                      encoding="utf-8")
+    for fmt in ("text", "json", "github", "sarif", "junit"):
+        out = run("check", sneaky, "--format", fmt).stdout
+        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out, fmt
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(run("check", sneaky, "--format", "junit").stdout)
+
+
+def _example_data():
+    from ruamel.yaml import YAML
+
+    return YAML().load((EXAMPLES / "harbour-cluster.yaml").read_text(encoding="utf-8"))
+
+
+def _dump(data, path):
+    from ruamel.yaml import YAML
+
+    with path.open("w", encoding="utf-8") as fh:
+        YAML().dump(data, fh)
+    return path
+
+
+def test_check_reports_everything_build_would_refuse(run, tmp_path):
+    (tmp_path / "a").mkdir()
+    for name in ("one.yaml", "two.yaml"):
+        (tmp_path / "a" / name).write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    twice = run("check", tmp_path / "a")
+    assert twice.exit_code == 1 and "partnership id 'northgate-high' is also used by" in twice.stdout
+    assert run("build", tmp_path / "a", "--out", tmp_path / "out").exit_code == 1
+    data = _example_data()
+    data["schools"][1]["urn"] = data["schools"][0]["urn"]
+    data.setdefault("clauses", {})["local"] = [
+        {"id": "local.a", "title": "A", "section": "finance", "text": "One."},
+        {"id": "local.a", "title": "B", "section": "finance", "text": "Two."}]
+    dup = _dump(data, tmp_path / "dup.yaml")
+    result = run("check", dup)
+    assert f"URN {data['schools'][0]['urn']} is already given to" in result.stdout
+    assert "local clause id 'local.a' is already used" in result.stdout
+    assert run("build", dup, "--out", tmp_path / "out2").exit_code == 1
+
+
+def test_a_cluster_with_long_names_and_no_title_builds_with_a_shortened_title_property(run, tmp_path):
+    import docx
+
+    data = _example_data()
+    data.pop("title", None)
+    for school in data["schools"]:
+        school["name"] += " and a very long name for a school that goes on and on"
+    long = _dump(data, tmp_path / "long.yaml")
+    assert run("check", long).exit_code == 0
+    result = run("build", long, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    title = docx.Document(str(next((tmp_path / "out").rglob("protocol.docx")))).core_properties.title
+    assert len(title) <= 255 and title.endswith("\u2026")
+
+
+def test_an_invisible_character_in_a_name_is_a_warning_at_it(run, tmp_path):
+    bidi = tmp_path / "bidi.yaml"
+    bidi.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        "name: Northgate High School", 'name: "Northgate\\u202e High School"', 1), encoding="utf-8")
+    result = run("check", bidi)
+    assert result.exit_code == 0 and "warning hidden-character" in result.stdout and "U+202E" in result.stdout
+    assert "\u202e" not in result.stdout

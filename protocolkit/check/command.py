@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from protocolkit.check.engine import check_paths, exit_code
-from protocolkit.findings import InputError
+from protocolkit.findings import InputError, visible
 
 
 def check_command(paths: list[Path], fmt: str, profile: str | None, today: date, doc_kind: str | None,
@@ -19,7 +19,7 @@ def check_command(paths: list[Path], fmt: str, profile: str | None, today: date,
 
     note = library_note(library, paths)
     if note:
-        print(note, file=sys.stderr)
+        print(visible(note), file=sys.stderr)
     counted: list[int] = []
     findings = check_paths(paths, library, today, profile, doc_kind, counted=counted)
     renderer = importlib.import_module(f"protocolkit.check.formats.{fmt}")
@@ -29,7 +29,7 @@ def check_command(paths: list[Path], fmt: str, profile: str | None, today: date,
         n = counted[0] if counted else 0
         out = f"checked {n} {'input' if n == 1 else 'inputs'}: no problems"
     if out:
-        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+        sys.stdout.write(visible(out if out.endswith("\n") else out + "\n", colours=color))
     return exit_code(findings)
 
 

@@ -10,7 +10,9 @@ from protocolkit.check.rules import all_rules
 from protocolkit.check.subject import Subject
 from protocolkit.check.suppress import apply_suppressions
 from protocolkit.check.rules.unreadable_document import unreadable
+from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.files import special_kind
+from protocolkit.load import position
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library, project_library
 from protocolkit.project import Input, LoadedPartnership, assemble_documents, discover, load_partnership, shown
@@ -48,8 +50,14 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     # the library's comments silence what assembling it reports, but only a checked library's can go unused
     texts.update({f.path: f.text for f in lib.files if f.path not in texts})
     partnerships = [i for i in inputs if i.kind == "partnership"]
-    for found, path, text in _check_partnerships(partnerships, lib, today, active):
+    owners: dict[str, str] = {}
+    for found, path, text, ident in _check_partnerships(partnerships, lib, today, active):
         findings += found
+        if ident is not None:  # two files with one id would be built into one folder: build refuses the second
+            pid, line, col = ident
+            if pid in owners:
+                findings.append(partnership_twice(path, line, col, pid, owners[pid]))
+            owners.setdefault(pid, path)
         if text is not None:
             texts[path] = text
             checked.add(path)
@@ -84,14 +92,16 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
                                            f.rule, f.message))
 
 
-def check_partnership(item: Input, lib: Library, today: date, profile=None) -> tuple[list[Finding], str | None]:
-    """Schema, clause choices, assembly and every rule for one partnership file; and the file's text."""
+def check_partnership(item: Input, lib: Library, today: date, profile=None) -> tuple[list[Finding], str | None, tuple | None]:
+    """Schema, clause choices, assembly and every rule for one partnership file; the file's text; and its id with
+    the id's line and column."""
     loaded = load_partnership(item.path, lib)
     text = loaded.yaml.text if loaded.yaml is not None else None
     if loaded.model is None:
-        return list(loaded.findings), text
+        return list(loaded.findings), text, None
+    ident = (loaded.model.id, *position(loaded.yaml.data, ["id"])) if loaded.yaml is not None else None
     docs, problems = assemble_documents(loaded, lib, sorted(lib.documents))
-    return partnership_findings(loaded, docs, problems, lib, today, profile), text
+    return partnership_findings(loaded, docs, problems, lib, today, profile), text, ident
 
 
 def partnership_findings(loaded: LoadedPartnership, docs: dict, problems: list[Finding], lib: Library, today: date,
@@ -122,7 +132,7 @@ PARALLEL_FROM = 24
 _WORKER: dict = {}
 
 
-def _check_partnerships(items: list[Input], lib: Library, today: date, profile) -> list[tuple[list[Finding], str, str | None]]:
+def _check_partnerships(items: list[Input], lib: Library, today: date, profile) -> list[tuple[list[Finding], str, str | None, tuple | None]]:
     """Each partnership's findings and text; many files are parsed in parallel (YAML parsing dominates)."""
     import os
 
@@ -147,13 +157,13 @@ def _init_worker(lib: Library | None, root: str, today: date, profile) -> None:
     _WORKER.update(lib=lib or load_library(Path(root)), today=today, profile=profile)
 
 
-def _one_in_worker(item: Input) -> tuple[list[Finding], str, str | None]:
+def _one_in_worker(item: Input) -> tuple[list[Finding], str, str | None, tuple | None]:
     return _one(item, _WORKER["lib"], _WORKER["today"], _WORKER["profile"])
 
 
-def _one(item: Input, lib: Library, today: date, profile) -> tuple[list[Finding], str, str | None]:
-    found, text = check_partnership(item, lib, today, profile)
-    return found, shown(item.path), text
+def _one(item: Input, lib: Library, today: date, profile) -> tuple[list[Finding], str, str | None, tuple | None]:
+    found, text, ident = check_partnership(item, lib, today, profile)
+    return found, shown(item.path), text, ident
 
 
 def check_docx(item: Input, lib: Library, today: date, profile=None,

@@ -13,7 +13,7 @@ from protocolkit.diff.report import Report
 from protocolkit.diff.tree import diff_documents
 from protocolkit.document import Document
 from protocolkit.files import check_target
-from protocolkit.findings import InputError
+from protocolkit.findings import InputError, visible
 from protocolkit.library import Library, library_note, load_library, project_library
 
 FORMATS = ("text", "markdown", "html", "json")
@@ -35,10 +35,11 @@ def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: 
         before, after = locate(old, stack), locate(new, stack)
         note = library_note(library, [_walk_from(after)])
         if note:
-            print(note, file=sys.stderr)
+            print(visible(note), file=sys.stderr)
         report = compare(before, after, library, doc)
         renderer = importlib.import_module(f"protocolkit.diff.formats.{fmt}")
-        print(renderer.render(report, color=fmt == "text" and sys.stdout.isatty()))
+        color = fmt == "text" and sys.stdout.isatty()
+        print(visible(renderer.render(report, color=color), colours=color))
         if redline is not None:
             from protocolkit.diff.redline import write_redline
 

@@ -19,7 +19,7 @@ from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.check.config import Config, find_config
 from protocolkit.check.engine import gate
 from protocolkit.files import write_file
-from protocolkit.findings import Finding, InputError
+from protocolkit.findings import Finding, InputError, finding_line, visible
 from protocolkit.library import Library, library_note, load_library, project_library
 from protocolkit.load import position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
@@ -119,7 +119,7 @@ class _Progress:
 
 def _print_findings(findings: list[Finding]) -> None:
     for f in sorted(findings, key=Finding.sort_key):
-        print(f"{f.location()}: {f.severity} {f.rule} {f.message}", file=sys.stderr)
+        print(finding_line(f), file=sys.stderr)
 
 
 def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, template: Path | None,
@@ -135,7 +135,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
                          "(Debian/Ubuntu: apt-get install libreoffice-writer) or build without --pdf")
     note = library_note(library, paths)
     if note:
-        print(note, file=sys.stderr)
+        print(visible(note), file=sys.stderr)
     library = library or project_library(paths)
     lib = load_library(library)
     lib_errors = [f for f in lib.findings if f.severity == "error"]
@@ -172,7 +172,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
         _print_findings(outcome.findings)
         if outcome.failed:
             code = 1
-            print(f"protocolkit: {path}: not built (errors above)", file=sys.stderr)
+            print(visible(f"protocolkit: {path}: not built (errors above)"), file=sys.stderr)
             continue
         assert outcome.id is not None
         owners[outcome.id] = path
@@ -188,5 +188,5 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
 
     pdfs = convert_to_pdf(written, soffice, out) if soffice and written else []
     for path in written + pdfs:
-        print(path)
+        print(visible(str(path)))
     return code

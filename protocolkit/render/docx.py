@@ -239,19 +239,28 @@ def _body_anchor(document) -> DocxParagraph:
 # -- properties and packaging ---------------------------------------------------------
 
 
+def _fit(text: str, limit: int = 255) -> str:
+    """A document property shortened to what the format allows (255 characters), at a word, with an ellipsis: a
+    cluster of four long school names must still build."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "\u2026"
+
+
 def _set_properties(document, doc: Document) -> None:
     meta = doc.metadata
     when = datetime.combine(meta.in_force, datetime.min.time()) if meta.in_force else FIXED_DATE
     props = document.core_properties
-    props.title = f"{doc.title}: {meta.subtitle}" if meta.subtitle else doc.title
-    props.subject = f"Safer Schools Partnership: {meta.subtitle}" if meta.subtitle else "Safer Schools Partnership"
-    props.author = meta.author or meta.owner
-    props.last_modified_by = meta.author or meta.owner
-    props.keywords = f"Safer Schools Partnership; {meta.marking}"
-    props.category = doc.title
-    props.version = meta.version
-    props.identifier = meta.partnership_id
-    props.comments = f"Fingerprint (SHA-256 of the assembled text): {doc.fingerprint()}"
+    props.title = _fit(f"{doc.title}: {meta.subtitle}" if meta.subtitle else doc.title)
+    props.subject = _fit(f"Safer Schools Partnership: {meta.subtitle}" if meta.subtitle else "Safer Schools Partnership")
+    props.author = _fit(meta.author or meta.owner)
+    props.last_modified_by = _fit(meta.author or meta.owner)
+    props.keywords = _fit(f"Safer Schools Partnership; {meta.marking}")
+    props.category = _fit(doc.title)
+    props.version = _fit(meta.version)
+    props.identifier = _fit(meta.partnership_id)
+    props.comments = _fit(f"Fingerprint (SHA-256 of the assembled text): {doc.fingerprint()}")
     props.revision = 1
     props.created = props.modified = props.last_printed = when
     _set_custom_properties(document, {

@@ -3,8 +3,9 @@
 Ids are the stable keys of overrides, diffs and output folders, so each must be unique: two
 clauses of the library (or two citations of its register) with one id, a partnership's local
 clause with the id of a library clause, or two partnership files with one `id` in one build.
-The library's duplicates are found as it loads; a build refuses to write two partnerships into
-one folder.
+Two local clauses of one partnership with one id, and one URN given to two schools, are
+refused too. The library's duplicates are found as it loads; check and build refuse two
+partnership files with one id.
 
 Passes:   - id: finance.universal-service  ...  - id: finance.enhanced-service
 Fails:    - id: finance.universal-service  ...  - id: finance.universal-service
@@ -18,6 +19,7 @@ from protocolkit.check.rules._common import choice_at
 from protocolkit.check.subject import Subject
 from protocolkit.document import Source
 from protocolkit.findings import Finding
+from protocolkit.load import position
 
 ID = "duplicate-id"
 NAME = "Id used twice"
@@ -46,6 +48,24 @@ def check(subject: Subject) -> Iterator[Finding]:
     p = subject.partnership
     if p is None or subject.yaml is None:
         return
+    seen: dict[str, int] = {}
+    for i, local in enumerate(p.clauses.local):
+        if local.id in seen:
+            line, _ = choice_at(subject.yaml, "local", seen[local.id], "id")
+            yield Finding(ID, SEVERITY, f"local clause id {local.id!r} is already used by the local clause at line "
+                          f"{line}: give each local clause its own id", subject.path,
+                          *choice_at(subject.yaml, "local", i, "id"), clause=local.id)
+        seen.setdefault(local.id, i)
+    urns: dict[str, int] = {}
+    for i, school in enumerate(p.schools):
+        if not school.urn:
+            continue
+        if school.urn in urns:
+            first = p.schools[urns[school.urn]]
+            yield Finding(ID, SEVERITY, f"URN {school.urn} is already given to {first.name}: each school has its own "
+                          f"URN (look it up on Get Information about Schools)", subject.path,
+                          *position(subject.yaml.data, ["schools", i, "urn"]))
+        urns.setdefault(school.urn, i)
     for i, local in enumerate(p.clauses.local):
         if local.id in subject.library.clauses:
             yield Finding(ID, SEVERITY, f"local clause {local.id!r} has the id of a library clause: to change that "
