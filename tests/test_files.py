@@ -247,3 +247,44 @@ def test_an_invisible_character_in_a_name_is_a_warning_at_it(run, tmp_path):
     result = run("check", bidi)
     assert result.exit_code == 0 and "warning hidden-character" in result.stdout and "U+202E" in result.stdout
     assert "\u202e" not in result.stdout
+
+
+def _hostile_docx(tmp_path, kind: str):
+    """The Staffordshire fixture with its main part replaced, or its zip entry marked Deflate64 or encrypted."""
+    import struct
+    import zipfile
+
+    from conftest import FIXTURES
+
+    source = zipfile.ZipFile(FIXTURES / "staffordshire-edited.docx")
+    path = tmp_path / f"{kind}.docx"
+    main = {"root": b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>',
+            "nobody": b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                      b'wordprocessingml/2006/main"></w:document>'}.get(kind)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in source.namelist():
+            out.writestr(name, main if (main and name == "word/document.xml") else source.read(name))
+    if kind in ("deflate64", "encrypted"):
+        data = bytearray(path.read_bytes())
+        for signature, name_at, field in ((b"PK\x03\x04", 26, 8 if kind == "deflate64" else 6),
+                                          (b"PK\x01\x02", 28, 10 if kind == "deflate64" else 8)):
+            at = data.find(signature)
+            while at >= 0:
+                size = struct.unpack("<H", data[at + name_at:at + name_at + 2])[0]
+                start = at + name_at + (4 if signature == b"PK\x03\x04" else 18)
+                if data[start:start + size] == b"word/document.xml":
+                    data[at + field:at + field + 2] = struct.pack("<H", 9 if kind == "deflate64" else 1)
+                at = data.find(signature, at + 4)
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_package_that_is_not_a_sound_docx_is_one_line_in_every_command(run, tmp_path):
+    words = {"root": "is not a Word document (its root is <html>)", "nobody": "has no body",
+             "deflate64": "uses a compression Word does not", "encrypted": "is encrypted or password-protected"}
+    for kind, said in words.items():
+        bad = _hostile_docx(tmp_path, kind)
+        for command in (("check", bad), ("preview", bad), ("diff", bad, bad),
+                        ("build", EXAMPLE, "--out", tmp_path / "out", "--template", bad)):
+            result = run(*command)
+            assert result.exit_code == 2 and said in _one_line(result), (kind, command, result.output)

@@ -15,13 +15,13 @@ python-docx and lxml are imported only when a .docx is read, so commands on YAML
 
 from __future__ import annotations
 
-import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
 from protocolkit.document import Clause, Document, Metadata, Paragraph, Section, Source
 from protocolkit.findings import InputError
+from protocolkit.package import MAX_INFLATED, check_package, open_docx  # noqa: F401  (MAX_INFLATED: tests)
 from protocolkit.read.blocks import (
     BULLET_MARK,
     Block,
@@ -35,7 +35,6 @@ from protocolkit.read.blocks import (
 )
 
 
-MAX_INFLATED = 200 * 2**20  # a protocol with its images is a few MB; a zip bomb inflates to gigabytes
 
 
 def read_docx(path: Path | str, kind: str | None = None, display: str | None = None) -> Document:
@@ -70,37 +69,8 @@ def _open(p: Path, shown: str) -> Any:
         raise InputError(f"{shown}: this is an old Word 97-2003 (.doc) or other OLE file, not a .docx: open it in Word and save as .docx")
     if not head.startswith(b"PK"):
         raise InputError(f"{shown}: not a .docx (it is not a zip package): save it from Word as .docx")
-    try:
-        with zipfile.ZipFile(p) as zf:
-            names = set(zf.namelist())
-            if "word/document.xml" not in names and "[Content_Types].xml" not in names:
-                raise InputError(f"{shown}: not a Word document (the zip has no word/document.xml): save it from Word as .docx")
-            inflated = sum(i.file_size for i in zf.infolist())
-            if inflated > MAX_INFLATED:
-                raise InputError(f"{shown}: the .docx would inflate to {inflated // 2**20:,} MB, far more than any "
-                                 f"protocol (at most {MAX_INFLATED // 2**20} MB): it is not read")
-            bad = zf.testzip()
-            if bad is not None:
-                raise InputError(f"{shown}: the .docx is damaged ({bad} fails its checksum): save a fresh copy from Word")
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"{shown}: the .docx is torn or truncated ({exc}): save a fresh copy from Word") from None
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{shown}: the .docx cannot be read ({exc}): save a fresh copy from Word") from None
-
-    import docx  # the .docx stack is heavy: only a .docx read pays for it
-    from lxml.etree import XMLSyntaxError
-
-    try:
-        return docx.Document(str(p))
-    except XMLSyntaxError as exc:
-        raise InputError(f"{shown}: the .docx holds broken XML ({exc.msg}): save a fresh copy from Word") from None
-    except (KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        reason = str(exc).strip().strip("'\"") or type(exc).__name__
-        raise InputError(f"{shown}: not a readable .docx ({reason}): save it from Word as a Word Document (.docx)") from None
-    except Exception as exc:  # python-docx raises its own exception types for malformed packages
-        if type(exc).__module__.startswith("docx"):
-            raise InputError(f"{shown}: not a readable .docx ({exc}): save it from Word as a Word Document (.docx)") from None
-        raise
+    check_package(p, shown)
+    return open_docx(str(p), shown)
 
 
 # -- blocks: the body's paragraphs and tables in order ---------------------------------
@@ -111,7 +81,7 @@ def _blocks(package: Any) -> Iterator[Block]:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     body = package.element.body
-    styles: dict[str | None, tuple[str, bool, bool, float | None, int]] = {}
+    styles = _Styles(package)
     default_size = _default_size(package)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -153,17 +123,39 @@ def _outline_level(ppr: Any) -> int:
     return level + 1 if level < 9 else 0
 
 
-def _paragraph_block(par: Any, styles: dict[str | None, tuple[str, bool, bool, float | None, int]]) -> Block:
+class _Styles:
+    """Each paragraph style's name, bold, underline, size and outline level, by style id. python-docx finds a style
+    by a linear scan of styles.xml, so a document with 20,000 styles and paragraphs took minutes; here the styles
+    are indexed once and each id worked out once."""
+
+    def __init__(self, package: Any):
+        from docx.enum.style import WD_STYLE_TYPE
+
+        self.package = package
+        self.by_id: dict[str, Any] | None = None
+        self.done: dict[str | None, tuple[str, bool, bool, float | None, int]] = {}
+        self._paragraph = WD_STYLE_TYPE.PARAGRAPH
+
+    def get(self, style_id: str | None) -> tuple[str, bool, bool, float | None, int]:
+        if style_id not in self.done:
+            if self.by_id is None:
+                self.by_id = {}
+                for st in self.package.styles:
+                    self.by_id.setdefault(st.style_id, st)
+            st = self.by_id.get(style_id) if style_id else None
+            if st is None:
+                st = self.package.styles.default(self._paragraph)
+            font = st.font if st is not None else None
+            self.done[style_id] = (st.name if st is not None else "", bool(font is not None and font.bold),
+                                   bool(font is not None and font.underline),
+                                   font.size.pt if font is not None and font.size else None,
+                                   _outline_level(st.element.pPr) if st is not None else 0)
+        return self.done[style_id]
+
+
+def _paragraph_block(par: Any, styles: _Styles) -> Block:
     text = " ".join(par.text.split())
-    # python-docx finds a style by a linear scan of styles.xml; look each style id up once per document
-    style_id = par._p.style
-    if style_id not in styles:
-        st = par.style
-        font = st.font if st is not None else None
-        styles[style_id] = (st.name if st is not None else "", bool(font is not None and font.bold),
-                            bool(font is not None and font.underline), font.size.pt if font is not None and font.size else None,
-                            _outline_level(st.element.pPr) if st is not None else 0)
-    style, style_bold, style_underline, style_size, style_level = styles[style_id]
+    style, style_bold, style_underline, style_size, style_level = styles.get(par._p.style)
     runs = [r for r in par.runs if r.text.strip()]
     bold = bool(runs) and all((r.bold if r.bold is not None else style_bold) for r in runs)
     underline = bool(runs) and all((r.underline if r.underline is not None else style_underline) for r in runs)

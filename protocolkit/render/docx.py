@@ -363,19 +363,24 @@ def default_template() -> Path:
 @lru_cache(maxsize=8)
 def read_template(path: Path | None = None) -> bytes:
     """A template's bytes, checked once per process: readable .docx, known tags, body paragraph, styles."""
-    from docx import Document as open_docx
     from docxtpl import DocxTemplate
 
     where = path or default_template()
     shown = str(where)
+    from protocolkit.files import TooLarge, read_bounded
+    from protocolkit.package import MAX_INFLATED, open_checked
+
     try:
-        data = where.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read the template: {exc.strerror or exc}") from None
+        data = read_bounded(where, MAX_INFLATED)
+    except TooLarge:
+        raise InputError(f"{shown}: the template is over {MAX_INFLATED // 2**20} MB, far more than any template: "
+                         f"it is not read") from None
+    except InputError as exc:
+        raise InputError(str(exc).replace(": cannot read:", ": cannot read the template:", 1)) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(f"{shown}: not a Word .docx file: save the template from Word as 'Word Document (*.docx)'")
+    document = open_checked(data, shown, "the template")
     try:
-        document = open_docx(io.BytesIO(data))
         tpl = DocxTemplate(io.BytesIO(data))
         names = tpl.get_undeclared_template_variables(_jinja())
     except TemplateError as exc:
