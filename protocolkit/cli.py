@@ -261,6 +261,7 @@ def new(out: Optional[Path] = typer.Option(None, "--out", help="Write the partne
     import functools
 
     from protocolkit.files import check_target, make_folder, write_file
+    from protocolkit.stopping import Stopped, finished
     from protocolkit.scaffold import Draft, draft_path, partnership_from_answers, partnership_yaml, schema_reference
 
     try:
@@ -283,6 +284,10 @@ def new(out: Optional[Path] = typer.Option(None, "--out", help="Write the partne
             typer.echo(f"wrote {out}; next: protocolkit check {out} && protocolkit build {out} --out build", err=True)
     except InputError as exc:
         fail(str(exc))
+    except Stopped:
+        if draft.answers:
+            finished(f"{len(draft.answers)} answers kept in {draft.path} (run the same command again to carry on)")
+        raise
     except typer.Abort:
         kept = len(draft.answers)
         fail(f"stopped before the partnership was complete; {kept} answers are kept in {draft.path}: run the same "
@@ -304,8 +309,10 @@ def init(directory: Path = typer.Argument(..., help="A new or empty folder.")) -
 
 
 def main() -> None:
-    """Entry point of the protocolkit console script."""
-    app()
+    """Entry point (as `python -m protocolkit.cli`): Ctrl-C and SIGTERM end it with 130 or 143 and one line."""
+    from protocolkit.entry import main as entry
+
+    entry()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str] = (), what: str = "") -> None:
+def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str] = (), what: str = "",
+               record: bool = True) -> None:
     """Write `data` to `path` in one step: a new temporary file, made exclusively under a random name in the target's
     folder, filled, flushed to disk and renamed over the target. A target that is a symlink, a target inside a
     symlinked folder, and a target that is one of `inputs` are refused; any failure is an InputError (exit 2, one
@@ -40,6 +41,10 @@ def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str]
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
         tmp = None
+        if record:
+            from protocolkit.stopping import finished
+
+            finished(f"wrote {target}")
     except OSError as exc:
         raise InputError(f"{target}: cannot write{' the ' + what if what else ''}: {exc.strerror or exc}") from None
     finally:

@@ -63,7 +63,8 @@ class Draft:
 
     def keep(self, question: str, answer: str) -> None:
         self.answers.append([question, answer])
-        write_file(self.path, json.dumps({"protocolkit": "new", "answers": self.answers}, ensure_ascii=False, indent=1))
+        write_file(self.path, json.dumps({"protocolkit": "new", "answers": self.answers}, ensure_ascii=False, indent=1),
+                   record=False)
 
     def discard(self) -> None:
         try:

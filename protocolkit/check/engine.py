@@ -13,6 +13,7 @@ from protocolkit.check.rules.unreadable_document import unreadable
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.files import special_kind
 from protocolkit.load import position
+from protocolkit.stopping import process_pool, worker_init
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library, project_library
 from protocolkit.project import Input, LoadedPartnership, assemble_documents, discover, load_partnership, shown
@@ -140,19 +141,19 @@ def _check_partnerships(items: list[Input], lib: Library, today: date, profile) 
     if len(items) < PARALLEL_FROM or workers < 2:
         return [_one(item, lib, today, profile) for item in items]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     # fork hands the loaded library to the workers; elsewhere each worker reads it once
     fork = "fork" in methods
     ctx = multiprocessing.get_context("fork" if fork else None)
     chunk = max(1, len(items) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(lib if fork else None, str(lib.root), today, profile)) as pool:
+    with process_pool(workers, mp_context=ctx, initializer=_init_worker,
+                      initargs=(lib if fork else None, str(lib.root), today, profile)) as pool:
         return list(pool.map(_one_in_worker, items, chunksize=chunk))
 
 
 def _init_worker(lib: Library | None, root: str, today: date, profile) -> None:
+    worker_init()
     # a forked worker is handed the parent's library as it is (nothing is pickled); a spawned one reads it again
     _WORKER.update(lib=lib or load_library(Path(root)), today=today, profile=profile)
 

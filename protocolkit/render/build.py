@@ -9,7 +9,7 @@ in one LibreOffice run at the end.
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +24,7 @@ from protocolkit.library import Library, library_note, load_library, project_lib
 from protocolkit.load import position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
+from protocolkit.stopping import process_pool, worker_init
 
 KINDS = {"protocol": ["protocol"], "dsa": ["dsa"], "all": ["protocol", "dsa"]}
 # Fewer partnerships than this finish before a progress bar would be worth drawing.
@@ -50,6 +51,7 @@ _STATE: dict[str, object] = {}
 
 
 def _init_worker(library_root: str, template: bytes, kinds: list[str], config: Config) -> None:
+    worker_init()
     lib = _STATE.get("library")
     # A forked worker already holds the parent's library; a spawned one reads it afresh.
     if not isinstance(lib, Library) or str(lib.root) != library_root:
@@ -82,8 +84,8 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
             progress()
         return
     lib: Library = _STATE["library"]  # type: ignore[assignment]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
-                             initargs=(str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"])) as pool:
+    with process_pool(max_workers=min(jobs, len(paths)), initializer=_init_worker,
+                      initargs=(str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"])) as pool:
         futures = [pool.submit(render_partnership, p) for p in paths]
         for future in as_completed(futures):
             yield future.result()

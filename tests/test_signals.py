@@ -1,0 +1,91 @@
+"""Ctrl-C and SIGTERM end the whole command, workers included, within 2 seconds, with 130 or 143 and one line.
+
+The installed console script runs in its own process group, as in a terminal. SIGINT goes to the whole group, as
+Ctrl-C does; SIGTERM goes to the command alone, as `kill` does. Each run is stopped at a random moment (while Python
+starts, while the library loads, while workers run) and must leave no process of its group, no traceback, and no
+temporary or half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import COUNTS, EXAMPLES
+
+TIMES = int(os.environ.get("SIGNAL_TIMES", 20))
+SCRIPT = shutil.which("protocolkit", path=str(Path(sys.executable).parent)) or shutil.which("protocolkit")
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    root = tmp_path_factory.mktemp("signals")
+    text = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8")
+    build = root / "build48"
+    build.mkdir()
+    for i in range(48):
+        (build / f"p{i:02d}.yaml").write_text(text.replace("id: northgate-high", f"id: p{i:02d}", 1), encoding="utf-8")
+    check = root / "check1000"
+    check.mkdir()
+    for i in range(1000):
+        (check / f"s{i:04d}.yaml").write_text(text.replace("id: northgate-high", f"id: s{i:04d}", 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("target", ["build", "check"])
+def test_sigint_and_sigterm_at_random_moments_end_everything_cleanly(work, target):
+    assert SCRIPT, "the protocolkit console script is not installed beside this Python"
+    rng = random.Random(f"{target}-signals")
+    out = work / f"out-{target}"
+    for n in range(2 * TIMES):
+        signum = signal.SIGINT if n % 2 == 0 else signal.SIGTERM
+        if out.exists():
+            shutil.rmtree(out)
+        args = [SCRIPT, "build", str(work / "build48"), "--out", str(out), "--jobs", "4"] if target == "build" \
+            else [SCRIPT, "check", str(work / "check1000")]
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(rng.uniform(0.05, 1.5))
+        if proc.poll() is not None:
+            continue  # finished before the signal: nothing to stop
+        sent = time.monotonic()
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        try:
+            _, err = proc.communicate(timeout=2)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise AssertionError(f"{target}: still running 2 s after {signum.name}")
+        took = time.monotonic() - sent
+        COUNTS[f"signals: {target} stopped by a signal"] += 1
+        text = err.decode("utf-8", "replace")
+        assert proc.returncode in (130, 143), (target, signum.name, proc.returncode, text)
+        assert proc.returncode == 128 + signum, (target, signum.name, proc.returncode)
+        assert "Traceback" not in text and text.strip().count("\n") == 0, text
+        assert took < 2
+        deadline = time.monotonic() + 2
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _group_alive(proc.pid), f"{target}: a process outlived the stop by {signum.name}"
+        if out.exists():
+            assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")], "a temporary file was left"
+    assert COUNTS[f"signals: {target} stopped by a signal"] >= TIMES
