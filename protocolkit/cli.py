@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from protocolkit.findings import InputError, finding_line, visible
+from protocolkit.stopping import stoppable
 
 app = typer.Typer(
     add_completion=False,
@@ -39,6 +40,14 @@ class CheckFormat(str, Enum):
     github = "github"
     sarif = "sarif"
     junit = "junit"
+
+
+def reason(exc: Exception) -> str:
+    """One line for an InputError, or for a file system error no command turned into its own message."""
+    if isinstance(exc, OSError) and not isinstance(exc, InputError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return str(exc)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -90,8 +99,8 @@ def check(
     day = parse_today(today)
     try:
         code = check_command(list(paths), format.value, profile, day, doc.value if doc else None, library)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     raise typer.Exit(code)
 
 
@@ -102,8 +111,8 @@ def rules(code: Optional[str] = typer.Argument(None, help="A rule id to explain 
 
     try:
         typer.echo(rules_command(code))
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
 
 
 @app.command()
@@ -121,8 +130,8 @@ def build(
 
     try:
         code = build_command(list(paths), out, doc.value, pdf, jobs, template, library)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     raise typer.Exit(code)
 
 
@@ -141,8 +150,8 @@ def diff(
 
     try:
         code = diff_command(old, new, format.value, redline, exit_code, library, doc.value if doc else None)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     raise typer.Exit(code)
 
 
@@ -162,8 +171,8 @@ def preview(
         typer.echo(visible(note), err=True)
     try:
         text, problems = preview_markdown(path, doc.value, library)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     for f in problems:
         typer.echo(finding_line(f), err=True)
     if not text:
@@ -178,8 +187,8 @@ def schema(out: Path = typer.Option(..., "--out", help="Folder to write the JSON
 
     try:
         written = write_schemas(out)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     for path in written:
         typer.echo(str(path))
 
@@ -195,8 +204,8 @@ def status(
     day = parse_today(today)
     try:
         rows, problems = status_rows(list(paths or [Path(".")]), day)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     typer.echo(visible(status_text(rows)))
     for f in problems:
         typer.echo(finding_line(f), err=True)
@@ -214,7 +223,8 @@ def _ask(question: str, choices: tuple[str, ...] = (), default: Optional[str] = 
         answer = recorded
     else:
         while True:
-            answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
+            with stoppable():  # waiting at the keyboard: Ctrl-C stops at once
+                answer = typer.prompt(label, default=default, show_default=default not in (None, "")).strip()
             problem = _answer_problem(answer, choices, number, iso_date, allow_empty, check)
             if problem is None:
                 break
@@ -282,8 +292,8 @@ def new(out: Optional[Path] = typer.Option(None, "--out", help="Write the partne
         else:
             write_file(out, text)
             typer.echo(f"wrote {out}; next: protocolkit check {out} && protocolkit build {out} --out build", err=True)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     except Stopped:
         if draft.answers:
             finished(f"{len(draft.answers)} answers kept in {draft.path} (run the same command again to carry on)")
@@ -302,8 +312,8 @@ def init(directory: Path = typer.Argument(..., help="A new or empty folder.")) -
 
     try:
         written = init_repository(directory)
-    except InputError as exc:
-        fail(str(exc))
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
     for path in written:
         typer.echo(str(path))
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 
 def main() -> None:
-    from protocolkit.stopping import Stopped, exit_stopped, install
+    from protocolkit.stopping import Stopped, checkpoint, exit_stopped, install
 
     install()
     try:
         from protocolkit.cli import app
 
+        checkpoint()  # a signal during the imports is acted on here
         app()
     except Stopped as stop:
         exit_stopped(stop)
+    except OSError as exc:  # the last guard: a file system error no command turned into its own message
+        import sys
+
+        from protocolkit.findings import visible
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(visible(f"protocolkit: {where}{exc.strerror or exc}"), file=sys.stderr)
+        sys.exit(2)

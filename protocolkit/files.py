@@ -57,7 +57,13 @@ def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str]
 
 def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> Path:
     """The target, if write_file may write it (call it before the work, to refuse early); InputError if not."""
-    target = Path(path)
+    try:
+        return _check_target(Path(path), inputs)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _check_target(target: Path, inputs: Iterable[Path | str]) -> Path:
     folder = target.parent
     if target.is_symlink():
         raise InputError(f"{target}: is a symbolic link; protocolkit does not write through links: remove it or "

@@ -52,8 +52,7 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
             found.append(Input("library", root))
 
     for path in paths:
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
+        _must_exist(path)
         kind = special_kind(path)
         if kind and kind != "folder":
             raise InputError(f"{path}: is a {kind}, not a file: name a file or a folder")
@@ -95,6 +94,16 @@ def discover(paths: list[Path], want_docx: bool = True) -> list[Input]:
 
 
 PARTNERSHIP_KEYS = {"id", "schools", "deployment", "force", "officers", "signatories", "in_force"}
+
+
+def _must_exist(path: Path) -> None:
+    """InputError, in one line, for a path that does not exist or cannot be looked at (a name too long, say)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or folder") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from protocolkit.assemble import partnership_title
+from protocolkit.stopping import checkpoint
 from protocolkit.findings import Finding
 from protocolkit.load import load_model
 from protocolkit.model import Partnership
@@ -28,6 +29,7 @@ def status_rows(paths: list[Path], today: date) -> tuple[list[Row], list[Finding
     rows: list[Row] = []
     problems: list[Finding] = []
     for item in discover(paths, want_docx=False):
+        checkpoint()
         if item.kind != "partnership":
             continue
         model, _, found = load_model(item.path, Partnership, shown(item.path))

@@ -1,9 +1,10 @@
 """Stopping cleanly on Ctrl-C (SIGINT) and SIGTERM: the whole command ends, workers included, with exit 130 or 143
 and one line saying what was finished; no traceback, no worker left running, nothing half-written.
 
-The parent process alone handles the signals: each raises Stopped in the main thread, which unwinds through the
-command (a subprocess such as LibreOffice is killed by subprocess.run as the exception passes; a file being written
-is never renamed into place, see files.write_file), ends any process pool, and reaches the console script's main().
+The parent process alone handles the signals: each is noted, and Stopped is raised in the main thread where it is
+safe (where it waits, at once; elsewhere at the next checkpoint between files). Stopped unwinds through the command
+(a subprocess such as LibreOffice is killed by subprocess.run as it passes; a file is never left half-written, see
+files.write_file), kills any worker processes, and reaches the console script's main().
 Worker processes ignore SIGINT (Ctrl-C reaches the whole process group, and the parent decides), take SIGTERM's
 default action, and die with their parent if it is killed outright.
 """
@@ -35,17 +36,41 @@ def finished(what: str) -> None:
     _FINISHED.append(what)
 
 
-def _raise(signum: int, frame: Any) -> None:
-    # once stopping, a second signal must not interrupt the unwinding (and the pool's ending) half way
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Stopped(signum)
+_PENDING: list[int] = []
+_WAITING = [0]  # how deep the main thread is in stoppable() regions
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    # Raising from a signal handler at an arbitrary moment is unsafe: libyaml's Cython code, for one, swallows an
+    # exception raised inside it and goes on with a half-built value. So the signal is only noted, and Stopped is
+    # raised at once only where the main thread is waiting (on workers, LibreOffice or the keyboard); elsewhere the
+    # next checkpoint(), which every loop over files passes, raises it.
+    _PENDING.append(signum)
+    if _WAITING[0]:
+        raise Stopped(signum)
 
 
 def install() -> None:
     """Handle SIGINT and SIGTERM in this (the parent) process."""
-    signal.signal(signal.SIGINT, _raise)
-    signal.signal(signal.SIGTERM, _raise)
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+
+def checkpoint() -> None:
+    """Raise Stopped if a signal came since the command started; call it between files."""
+    if _PENDING:
+        raise Stopped(_PENDING[0])
+
+
+@contextmanager
+def stoppable() -> Iterator[None]:
+    """A region where the main thread only waits, and a signal may stop it at once."""
+    checkpoint()
+    _WAITING[0] += 1
+    try:
+        yield
+    finally:
+        _WAITING[0] -= 1
 
 
 def summary(stop: Stopped) -> str:
@@ -57,12 +82,47 @@ def summary(stop: Stopped) -> str:
 
 
 def exit_stopped(stop: Stopped) -> None:
+    import multiprocessing
+
     from protocolkit.findings import visible
 
+    import threading
+
+    # a pool's manager thread sees its workers killed and would print a traceback: the command is stopping
+    threading.excepthook = lambda args: None
     try:
+        # every worker, whichever pool or phase it is in (one just started has not yet asked to die with us)
+        children = multiprocessing.active_children()
+        for child in children:
+            try:
+                child.kill()
+            except (OSError, ValueError, AttributeError):
+                pass
+        for child in children:  # reaped here, so that none is left even as a zombie
+            try:
+                child.join(0.5)
+            except (OSError, ValueError, AssertionError):
+                pass
         print(visible(summary(stop)), file=sys.stderr)
     finally:
         os._exit(stop.code)  # at once: no atexit hook may wait on a pool that is being torn down
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait while worker processes are started: a stop between a worker's fork and its being
+    recorded would leave it unknown, and running, after the parent had gone. They are acted on at the end."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def worker_init() -> None:
@@ -70,6 +130,10 @@ def worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
+    if hasattr(signal, "pthread_sigmask"):  # started while the parent held them (signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    if os.getppid() == 1:  # the parent went before prctl took effect
+        os._exit(1)
 
 
 def _die_with_parent() -> None:

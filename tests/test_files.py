@@ -288,3 +288,11 @@ def test_a_package_that_is_not_a_sound_docx_is_one_line_in_every_command(run, tm
                         ("build", EXAMPLE, "--out", tmp_path / "out", "--template", bad)):
             result = run(*command)
             assert result.exit_code == 2 and said in _one_line(result), (kind, command, result.output)
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line(run, tmp_path):
+    name = tmp_path / ("a" * 300 + ".yaml")
+    for command in (("check", name), ("status", name), ("preview", name), ("build", name, "--out", tmp_path / "o"),
+                    ("diff", name, EXAMPLE), ("diff", EXAMPLE, EXAMPLE, "--redline", tmp_path / ("b" * 300 + ".docx"))):
+        result = run(*command)
+        assert result.exit_code == 2 and "too long" in _one_line(result), command

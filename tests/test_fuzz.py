@@ -157,3 +157,72 @@ def test_mutated_partnership_files_end_in_0_1_or_2(soffice, tmp_path):
     for path in built:
         out = pdf / (path.stem + ".pdf")
         assert out.is_file() and out.stat().st_size > 1000, f"LibreOffice could not open {path.name}"
+
+
+FILE_KINDS = ["fifo", "device", "folder", "empty", "bom-only", "utf-16", "utf-32", "deep-flow", "deep-block",
+              "escape", "binary", "key", "bidi", "template"]
+CONTROLS = ["\\x1b[2J", "\\x1b]0;title\\x07", "\\x07", "\\x00", "\\x9b31m", "\\u202e", "\\x08\\x08", "\\r"]
+
+
+def _hostile_file(folder: Path, kind: str, depth: int, control: str) -> Path:
+    """A file of one hostile kind, named as a partnership file would be."""
+    path = folder / "hostile.yaml"
+    base = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8")
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        return Path("/dev/null")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "bom-only":
+        path.write_bytes(b"\xef\xbb\xbf")
+    elif kind in ("utf-16", "utf-32"):
+        path.write_text(base, encoding=kind)
+    elif kind == "deep-flow":
+        path.write_text("id: deep\nschools: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    elif kind == "deep-block":
+        levels = min(depth, 2000)  # block nesting costs two bytes a level: 2,000 is past every limit and under 4 MB
+        path.write_text("id: deep\nschools:\n" + "".join(" " * i + "-\n" for i in range(levels)), encoding="utf-8")
+    elif kind == "escape":
+        path.write_text(base.replace("name: Northgate High School", f'name: "Northgate{control}"', 1), encoding="utf-8")
+    elif kind == "binary":
+        import base64
+
+        raw = control.encode("utf-8").decode("unicode_escape").encode("latin-1", "replace")
+        path.write_text(base.replace("name: Northgate High School",
+                                     f"name: !!binary {base64.b64encode(raw).decode()}", 1), encoding="utf-8")
+    elif kind == "key":
+        path.write_text(base + f'"extra{control}": 1\n', encoding="utf-8")
+    elif kind == "bidi":
+        path.write_text(base.replace("name: Northgate High School", 'name: "Northgate\\u202e\\u200b High"', 1),
+                        encoding="utf-8")
+    elif kind == "template":
+        path.write_text(base + 'clauses:\n  local:\n    - {id: local.x, title: X, section: finance, text: "{{ \\"'
+                        + control + '\\" }}"}\n', encoding="utf-8")
+    return path
+
+
+@given(st.sampled_from(FILE_KINDS), st.sampled_from([10, 51, 1000, 50_000, 1_000_000]), st.sampled_from(CONTROLS))
+@settings(max_examples=int(os.environ.get("FUZZ_FILES", 150)), deadline=None,
+          suppress_health_check=list(HealthCheck), database=None)
+def test_hostile_files_of_every_kind_end_in_0_1_or_2_and_print_no_control(kind, depth, control):
+    COUNTS["fuzz: hostile files (kinds, nesting, control characters) through check, build, diff and status"] += 1
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = _hostile_file(folder, kind, depth, control)
+        base = folder / "base.yaml"
+        base.write_text((EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        for args in (["check", str(path)], ["check", str(folder)], ["build", str(path), "--out", str(folder / "out")],
+                     ["diff", str(base), str(path)], ["status", str(path)], ["preview", str(path)]):
+            result = runner.invoke(app, args)
+            what = f"{' '.join(args[:1])} on {kind} (depth {depth}, {control!r})"
+            _ran(result, what, kind)
+            shown = result.output
+            for bad in ("\x1b", "\x07", "\x00", "\x9b", "\u202e", "\x08", "\r"):
+                assert bad not in shown, f"{what} printed {bad!r}"
+        written = list((folder / "out").rglob("*.docx")) if (folder / "out").exists() else []
+        for doc in written:
+            docx.Document(str(doc))

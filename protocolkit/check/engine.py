@@ -13,7 +13,7 @@ from protocolkit.check.rules.unreadable_document import unreadable
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.files import special_kind
 from protocolkit.load import position
-from protocolkit.stopping import process_pool, worker_init
+from protocolkit.stopping import checkpoint, process_pool, signals_held, stoppable, worker_init
 from protocolkit.findings import Finding, InputError
 from protocolkit.library import Library, load_library, project_library
 from protocolkit.project import Input, LoadedPartnership, assemble_documents, discover, load_partnership, shown
@@ -65,6 +65,7 @@ def check_paths(paths: list[Path], library_dir: Path | None, today: date, profil
     # (path, section id) -> position in its document, so a document's findings are listed in reading order
     order: dict[tuple[str, str | None], int] = {}
     for item in inputs:
+        checkpoint()
         if item.kind == "docx":
             try:
                 found, positions = check_docx(item, lib, today, active, doc_kind)
@@ -139,7 +140,11 @@ def _check_partnerships(items: list[Input], lib: Library, today: date, profile) 
 
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_FROM or workers < 2:
-        return [_one(item, lib, today, profile) for item in items]
+        out = []
+        for item in items:
+            checkpoint()
+            out.append(_one(item, lib, today, profile))
+        return out
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
@@ -149,7 +154,10 @@ def _check_partnerships(items: list[Input], lib: Library, today: date, profile) 
     chunk = max(1, len(items) // (workers * 4))
     with process_pool(workers, mp_context=ctx, initializer=_init_worker,
                       initargs=(lib if fork else None, str(lib.root), today, profile)) as pool:
-        return list(pool.map(_one_in_worker, items, chunksize=chunk))
+        with signals_held():  # map submits every chunk, and so starts every worker, before it returns
+            results = pool.map(_one_in_worker, items, chunksize=chunk)
+        with stoppable():
+            return list(results)
 
 
 def _init_worker(lib: Library | None, root: str, today: date, profile) -> None:

@@ -38,6 +38,12 @@ class Version:
 def locate(arg: str, stack: ExitStack) -> Version:
     """Find the bytes an argument names: a file on disk, or REV:path copied out of git into a temporary file."""
     path = Path(arg)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise InputError(f"{arg}: cannot be read: {exc.strerror or exc}") from None
     if path.is_file():
         return Version(arg, path, _is_docx(path))
     if path.exists():

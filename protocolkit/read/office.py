@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from protocolkit.document import Document
+from protocolkit.stopping import stoppable
 from protocolkit.findings import InputError
 
 OFFICE_SUFFIXES = (".odt", ".doc", ".rtf")
@@ -58,7 +59,8 @@ def read_office(path: Path | str, kind: str | None = None) -> Document:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     start_new_session=True)
             try:
-                _, err = proc.communicate(timeout=TIMEOUT_SECONDS)
+                with stoppable():
+                    _, err = proc.communicate(timeout=TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
                 _kill(proc)
                 raise InputError(f"{shown}: LibreOffice did not convert it within {TIMEOUT_SECONDS} s: open it and "

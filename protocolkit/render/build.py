@@ -24,7 +24,7 @@ from protocolkit.library import Library, library_note, load_library, project_lib
 from protocolkit.load import position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
-from protocolkit.stopping import process_pool, worker_init
+from protocolkit.stopping import checkpoint, process_pool, signals_held, stoppable, worker_init
 
 KINDS = {"protocol": ["protocol"], "dsa": ["dsa"], "all": ["protocol", "dsa"]}
 # Fewer partnerships than this finish before a progress bar would be worth drawing.
@@ -80,14 +80,21 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
     """Each partnership's outcome as it finishes, in or out of order."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
+            checkpoint()
             yield render_partnership(path)
             progress()
         return
     lib: Library = _STATE["library"]  # type: ignore[assignment]
     with process_pool(max_workers=min(jobs, len(paths)), initializer=_init_worker,
                       initargs=(str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"])) as pool:
-        futures = [pool.submit(render_partnership, p) for p in paths]
-        for future in as_completed(futures):
+        with signals_held():
+            futures = [pool.submit(render_partnership, p) for p in paths]
+        finished = as_completed(futures)
+        while True:
+            with stoppable():  # waiting on the workers: a signal stops it at once
+                future = next(finished, None)
+            if future is None:
+                return
             yield future.result()
             progress()
 
@@ -168,6 +175,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
     owners: dict[str, str] = {}
     written: list[Path] = []
     for path in found:
+        checkpoint()
         outcome = outcomes[path]
         if outcome.id and outcome.id in owners and not outcome.failed:
             outcome.findings.append(partnership_twice(path, *outcome.id_at, outcome.id, owners[outcome.id]))

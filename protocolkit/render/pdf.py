@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from protocolkit.stopping import stoppable
 from protocolkit.findings import InputError
 
 # soffice's own start-up dominates; each file then takes well under a second.
@@ -54,8 +55,9 @@ def _convert_batch(files: list[Path], soffice: str, scratch: Path) -> list[Path]
     cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
            "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, staged)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              timeout=TIMEOUT_BASE + TIMEOUT_PER_FILE * len(files))
+        with stoppable():  # a stop kills LibreOffice on its way out (subprocess.run does)
+            proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  timeout=TIMEOUT_BASE + TIMEOUT_PER_FILE * len(files))
     except subprocess.TimeoutExpired:
         raise InputError(f"{soffice}: LibreOffice took too long converting {len(files)} file(s) to PDF: "
                          f"close other LibreOffice windows and try again") from None
