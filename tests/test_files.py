@@ -296,3 +296,12 @@ def test_a_name_too_long_for_the_file_system_is_one_line(run, tmp_path):
                     ("diff", name, EXAMPLE), ("diff", EXAMPLE, EXAMPLE, "--redline", tmp_path / ("b" * 300 + ".docx"))):
         result = run(*command)
         assert result.exit_code == 2 and "too long" in _one_line(result), command
+
+
+def test_a_3_gib_file_is_refused_by_its_size_before_a_byte_is_read(run, tmp_path):
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as fh:  # sparse: takes no disk, and reading it whole would take 3 GiB of memory
+        fh.truncate(3 * 2**30)
+    result = run("check", huge)
+    assert result.exit_code == 1 and "yaml-too-large" in result.stdout and "3,221,225,472 bytes" in result.stdout
+    assert run("build", huge, "--out", tmp_path / "out").exit_code in (1, 2)

@@ -89,6 +89,11 @@ class Writer:
             return None
         return "*" + pool[self.choose(len(pool))][0]
 
+    def _merge(self) -> list[str]:
+        """A merge key naming a mapping already written, if there is one."""
+        target = self._alias(want_map=True)
+        return [f"<<: {target}"] if target else []
+
     def _props(self, node: Node) -> tuple[str, str | None]:
         name = None
         props = []
@@ -114,9 +119,7 @@ class Writer:
             parts = []
             for k, v in node.items:
                 if k.kind == "merge":
-                    target = self._alias(want_map=True)
-                    if target:
-                        parts.append(f"<<: {target}")
+                    parts += self._merge()
                     continue
                 parts.append(f"{k.text}: {self.flow(v)}" if k.kind != "complex" else f"? {k.text} : {self.flow(v)}")
             body = "{" + ", ".join(parts) + "}"
@@ -142,9 +145,7 @@ class Writer:
         else:
             for k, v in node.items:
                 if k.kind == "merge":
-                    target = self._alias(want_map=True)
-                    if target:
-                        lines.append(f"{pad}<<: {target}")
+                    lines += [pad + m for m in self._merge()]
                     continue
                 head, under = self.block(v, indent + 2)
                 if k.kind == "complex":
