@@ -177,12 +177,17 @@ if _CParser is not None:
             self.allow_duplicate_keys = False
 
 
+# Below this many nesting characters no scan is needed: libyaml's recursion is safe that deep, and the round-trip
+# constructor's ends in a RecursionError, reported as too deep (a partnership file has two or three hundred).
+_SCAN_FROM = 1000
+
+
 def _check_depth(text: str, path: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH before anything recursive runs: libyaml's composer recurses in C, and
     50,000 `[` in a 100 KB file would end the process with a segmentation fault. Every level of nesting needs one of
-    the characters counted below, so most files are cleared by counting; the rest by libyaml's event stream, which
-    is parsed without recursion."""
-    if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH or _CParser is None:
+    the characters counted below, so a file with few of them is cleared by counting; the rest by libyaml's event
+    stream, which is parsed without recursion."""
+    if sum(text.count(c) for c in "[{-?:") <= _SCAN_FROM or _CParser is None:
         return
     parser = _CParser(text)
     depth = 0
