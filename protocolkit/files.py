@@ -33,7 +33,7 @@ def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str]
     tmp: str | None = None
     try:
         # mkstemp opens with O_CREAT|O_EXCL and a random name: nothing planted beforehand can be written through
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".pk-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{_TMP_PREFIX}{os.getpid()}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
@@ -53,6 +53,45 @@ def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str]
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+_TMP_PREFIX = ".pk-"  # then the writer's process id, a random part, and .tmp
+
+
+def remove_leftovers(folder: Path | str, depth: int = 1) -> list[Path]:
+    """Remove the temporary files that a write killed part way (kill -9, a power cut) left in a folder and its
+    sub-folders `depth` deep: only regular files named as write_file names them, and only those whose writing
+    process is gone (another build running into the same folder keeps its own). Returns what was removed."""
+    root = Path(folder)
+    removed: list[Path] = []
+    if not root.is_dir() or root.is_symlink():
+        return removed
+    folders = [root]
+    for _ in range(depth):
+        folders += [d for f in list(folders) for d in f.iterdir() if d.is_dir() and not d.is_symlink()]
+    for f in dict.fromkeys(folders):
+        for p in f.glob(f"{_TMP_PREFIX}*.tmp"):
+            pid = p.name[len(_TMP_PREFIX):].split("-", 1)[0]
+            if p.is_symlink() or not p.is_file() or not pid.isdigit() or _alive(int(pid)):
+                continue
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> Path:

@@ -89,3 +89,40 @@ def test_sigint_and_sigterm_at_random_moments_end_everything_cleanly(work, targe
         if out.exists():
             assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")], "a temporary file was left"
     assert COUNTS[f"signals: {target} stopped by a signal"] >= TIMES
+
+
+def test_a_build_killed_outright_leaves_only_whole_files_and_the_next_build_tidies_up(work):
+    import zipfile
+
+    import docx
+
+    assert SCRIPT
+    out = work / "out-killed"
+    if out.exists():
+        shutil.rmtree(out)
+    proc = subprocess.Popen([SCRIPT, "build", str(work / "build48"), "--out", str(out), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not list(out.rglob("*.docx")):
+        time.sleep(0.01)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = list(out.rglob("*.docx"))
+    assert written, "the build wrote nothing before it was killed"
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            assert z.testzip() is None
+        docx.Document(str(path))
+    # a temporary file as a killed writer leaves it (its process is gone), and one of a live writer (this test's)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / "p00").mkdir(exist_ok=True)
+    left = out / "p00" / f".pk-{dead.pid}-abc123.tmp"
+    left.write_bytes(b"half a docx")
+    live = out / f".pk-{os.getpid()}-def456.tmp"
+    live.write_bytes(b"being written")
+    again = subprocess.run([SCRIPT, "build", str(work / "build48"), "--out", str(out)], capture_output=True)
+    assert again.returncode == 0, again.stderr
+    assert not left.exists() and live.exists()
+    live.unlink()

@@ -18,7 +18,7 @@ from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.check.config import Config, find_config
 from protocolkit.check.engine import gate
-from protocolkit.files import write_file
+from protocolkit.files import remove_leftovers, write_file
 from protocolkit.findings import Finding, InputError, finding_line, visible
 from protocolkit.library import Library, library_note, load_library, project_library
 from protocolkit.load import position
@@ -165,6 +165,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
     except OSError as exc:
         raise InputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
 
+    remove_leftovers(out)  # what a build killed part way left behind
     _STATE.update(library=lib, template=template_bytes, kinds=kinds, config=find_config(paths[0]))
     outcomes: dict[str, Outcome] = {}
     with _Progress(len(found), "Rendering") as bar:
