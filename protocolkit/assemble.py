@@ -276,8 +276,9 @@ def _line_source(base: Source, lineno: int | None) -> Source:
     return Source(base.path, base.line + lineno - 1, base.column if lineno == 1 else None)
 
 
-def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]:
-    """Static problems in a clause's template: syntax, unknown variables, unknown attributes."""
+def template_findings(clause_id: str, text: str, where: Source, placeholders_only: bool = False) -> list[Finding]:
+    """Static problems in a clause's template: syntax, what it may not use (beyond the library's allowlist, or with
+    placeholders_only anything but placeholders), unknown variables, unknown attributes."""
     if "{" not in text:
         return []
     try:
@@ -286,10 +287,10 @@ def template_findings(clause_id: str, text: str, where: Source) -> list[Finding]
         return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
                            f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
     found: list[Finding] = []
-    problem = template_problem(ast)
-    if problem:
-        return [Finding.at(where, "template-unsafe", "error", f"clause {clause_id!r}: refused: {problem}",
-                           clause=clause_id)]
+    refused = _placeholder_problem(ast) if placeholders_only else (template_problem(ast), None)
+    if refused and refused[0]:
+        return [Finding.at(_line_source(where, refused[1]), "template-unsafe", "error",
+                           f"clause {clause_id!r}: refused: {refused[0]}", clause=clause_id)]
     try:
         undeclared = meta.find_undeclared_variables(ast)
     except TemplateSyntaxError as exc:  # an unknown filter or test is found only by Jinja's code generator
@@ -366,7 +367,7 @@ def render_text(text: str, context: dict[str, Any]) -> str:
         return text
     template = _compiled(text)
     if isinstance(template, TemplateRefused):
-        raise template
+        raise TemplateRefused(str(template))  # a fresh one: the cached instance would gather every traceback
     token = _WORK.set([MAX_ITERATIONS])
     try:
         out: list[str] = []
@@ -458,27 +459,22 @@ _CONSTRUCTS = {"For": "a loop ({% for %})", "If": "a condition ({% if %})", "Con
 
 def placeholder_findings(clause_id: str, text: str, where: Source) -> list[Finding]:
     """Problems in text a partnership file gives (a local clause, an override): it may hold plain words and
-    {{ name.path }} placeholders naming values that exist, nothing else; each problem at its own line."""
-    if "{" not in text:
-        return []
-    try:
-        ast = _ENV.parse(text)
-    except TemplateSyntaxError as exc:
-        return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
-                           f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
-    found: list[Finding] = []
+    {{ name.path }} placeholders naming values that exist, nothing else; a problem at its own line."""
+    return template_findings(clause_id, text, where, placeholders_only=True)
+
+
+def _placeholder_problem(ast: nodes.Template) -> tuple[str, int | None] | None:
+    """The first construct that is not a plain word or a {{ name.path }} placeholder, with its line."""
     for node in ast.find_all(nodes.Node):
         kind = type(node).__name__
         plain = kind in ("Template", "Output", "TemplateData", "Name") or (
             kind == "Getattr" and isinstance(node.node, (nodes.Name, nodes.Getattr)))
         if not plain:
             what = _CONSTRUCTS.get(kind, kind.lower())
-            found.append(Finding.at(_line_source(where, getattr(node, "lineno", None)), "template-unsafe", "error",
-                                    f"clause {clause_id!r}: refused: {what} cannot be used in a partnership file, whose "
-                                    f"text may only hold placeholders such as {{{{ school.name }}}}; conditions, loops "
-                                    f"and filters belong in the clause library", clause=clause_id))
-            return found
-    return template_findings(clause_id, text, where)
+            return (f"{what} cannot be used in a partnership file, whose text may only hold placeholders such as "
+                    f"{{{{ school.name }}}}; conditions, loops and filters belong in the clause library",
+                    getattr(node, "lineno", None))
+    return None
 
 
 def template_problem(ast: nodes.Template) -> str | None:
