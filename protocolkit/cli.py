@@ -139,8 +139,9 @@ def build(
 def diff(
     old: str = typer.Argument(..., help="Partnership file, REV:path in git, or .docx."),
     new: str = typer.Argument(..., help="Partnership file, REV:path in git, or .docx."),
-    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="Output format."),
+    format: Optional[DiffFormat] = typer.Option(None, "--format", "-f", help="Output format (default: text; with --redline, only the redline's path is printed unless a format is given)."),
     redline: Optional[Path] = typer.Option(None, "--redline", help="Write NEW with tracked changes against OLD to this .docx."),
+    template: Optional[Path] = typer.Option(None, "--template", help="A restyled .docx template to write the redline with (as for build)."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are differences."),
     library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own clauses/ found above the files, else the shipped library)."),
     doc: Optional[DocKindChoice] = typer.Option(None, "--doc", help="Which document of two partnership files to compare (default: protocol); for a .docx, what it is meant to be."),
@@ -149,7 +150,8 @@ def diff(
     from protocolkit.diff.command import diff_command
 
     try:
-        code = diff_command(old, new, format.value, redline, exit_code, library, doc.value if doc else None)
+        code = diff_command(old, new, format.value if format else None, redline, exit_code, library,
+                            doc.value if doc else None, template)
     except (InputError, OSError) as exc:
         fail(reason(exc))
     raise typer.Exit(code)

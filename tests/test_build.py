@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from datetime import date
 from docxtpl import DocxTemplate
 
 from conftest import CLAUSES, EXAMPLES
@@ -128,7 +129,12 @@ def test_properties_carry_title_author_and_fingerprint(built, assembled, example
         assert props.title == f"{doc.title}: {doc.metadata.subtitle}"
         assert doc.metadata.subtitle in props.subject
         assert props.author == doc.metadata.author
-        assert props.created.date() == doc.metadata.in_force
+        # the day it came into force, or while that is ahead the newest earlier date it records: never a future day
+        meta = doc.metadata
+        expected = meta.in_force if meta.in_force <= date.today() else max(
+            d for d in [meta.last_reviewed, *(h.date for h in meta.history)] if d and d <= date.today())
+        assert props.created.date() == props.modified.date() == expected <= date.today()
+        assert props.last_printed is None
         custom = part_texts(path, "docProps/custom.xml")[0]
         assert f'name="Fingerprint"><vt:lpwstr>{doc.fingerprint()}</vt:lpwstr>' in custom
         assert doc.fingerprint() in all_text(docx.Document(str(path)))

@@ -18,6 +18,7 @@ from protocolkit.document import Document
 from protocolkit.library import load_library
 from protocolkit.project import assemble_documents, load_partnership
 from protocolkit.read.docx import read_docx
+from protocolkit.render.tracked import resolved
 from test_diff import NEW_HEAD, PART_TIME, _edited_partnership
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -127,8 +128,8 @@ def test_changes_are_marked_as_word_expects(run, tmp_path):
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m.get(W + "date")) for m in marks)
     # Deleted text sits in w:delText, never in w:t, and inserted text never in w:delText.
     for d in root.iter(W + "del"):
-        if d.getparent().tag != W + "rPr":
-            assert not list(d.iter(W + "t")) and list(d.iter(W + "delText"))
+        if d.getparent().tag not in (W + "rPr", W + "trPr"):  # (a deleted paragraph mark or table row)
+            assert not list(d.iter(W + "t")) and list(d.iter(W + "delText", W + "delInstrText", W + "tab", W + "br", W + "fldChar"))
     for i in root.iter(W + "ins"):
         assert not list(i.iter(W + "delText"))
     # The removed section's paragraphs are wholly deleted, marks included.
@@ -248,7 +249,7 @@ def test_the_redline_wears_the_built_documents_house_style(run, tmp_path):
         fields = "".join(t.text for t in footer.iter(W + "instrText")) + \
             "".join(f.get(W + "instr") for f in footer.iter(W + "fldSimple"))
         assert "PAGE" in fields.split() and "NUMPAGES" in fields.split()
-        assert "version 1.1" in text_of(footer)
+        assert "version 1.1" in text_of(resolved(etree.tostring(footer), accept=True))
     paras = _paragraphs(body_xml(out))
     styles = {style for style, _ in paras}
     assert {"Title", "Subtitle", "Heading1", "Heading2", "BodyText", "ListBullet"} <= styles
@@ -337,3 +338,98 @@ def test_libreoffice_opens_the_redline(run, tmp_path, soffice):
     # LibreOffice prints tracked changes as marked: the deleted word and its replacement both show.
     assert "mitigates" in text and "reduces" in text
     assert "Local Arrangements" in text and "Complaints and Concerns" in text
+
+
+# -- the whole truth: every paragraph of both views against the two builds ---------------------
+
+
+def _signed_off_versions(tmp_path: Path) -> tuple[Path, Path]:
+    """The reviewed pair, with a new head teacher and a signatory renamed too (names on the cover, in the body
+    and in the signature table)."""
+    old, new = _reviewed_partnerships(tmp_path)
+    text = new.read_text(encoding="utf-8")
+    for before, after in (("Dr Helen Carter", "Mrs Joan Porter"), ("Claire Novak", "Claire Novak-Reid")):
+        assert before in text
+        text = text.replace(before, after)
+    new.write_text(text, encoding="utf-8")
+    return old, new
+
+
+def _views(docx: Path) -> dict[str, list[str]]:
+    """Every paragraph's text (tabs and breaks included) of the main part, headers and footers, in order."""
+    with zipfile.ZipFile(docx) as zf:
+        names = [n for n in zf.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+        return {n: [text_of(p) for p in etree.fromstring(zf.read(n)).iter(W + "p")] for n in names}
+
+
+def _resolved_docx(redline: Path, target: Path, accept: bool) -> Path:
+    """The redline with every change accepted (or rejected) and the comparison note taken out of the header."""
+    with zipfile.ZipFile(redline) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", info.filename):
+                root = resolved(data, accept=accept)
+                for p in list(root.iter(W + "p")):
+                    if text_of(p).startswith("Tracked changes from "):
+                        p.getparent().remove(p)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, data)
+    return target
+
+
+def test_accept_all_gives_the_new_build_and_reject_all_the_old_front_matter_included(run, tmp_path, soffice):
+    old, new = _signed_off_versions(tmp_path)
+    redline = write_redline(run, tmp_path, old, new)
+    for source, folder in ((old, "old-build"), (new, "new-build")):
+        assert run("build", source, "--out", tmp_path / folder, "--doc", "protocol").exit_code == 0
+    built = {side: tmp_path / f"{side}-build" / "northgate-high" / "protocol.docx" for side in ("old", "new")}
+    accepted = _resolved_docx(redline, tmp_path / "accepted.docx", accept=True)
+    rejected = _resolved_docx(redline, tmp_path / "rejected.docx", accept=False)
+
+    # In the XML: every paragraph of the body, cover, document control, change history, contents, signature
+    # table, header and footer.
+    assert _views(accepted) == _views(built["new"])
+    assert _views(rejected) == _views(built["old"])
+    assert _views(built["old"]) != _views(built["new"])
+    changed = "\n".join(_views(built["new"])["word/document.xml"])
+    assert "Mrs Joan Porter" in changed and "Claire Novak-Reid" in changed and "1.1" in changed
+
+    # And as LibreOffice reads them: both views and both builds converted to text.
+    outdir = tmp_path / "txt"
+    for path in (accepted, rejected, built["old"], built["new"]):
+        copy = tmp_path / f"{path.parent.parent.name if path.name == 'protocol.docx' else path.stem}.docx"
+        if copy != path:
+            shutil.copy(path, copy)
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
+                        "txt:Text (encoded):UTF8", "--outdir", str(outdir), str(copy)], check=True,
+                       capture_output=True, timeout=180)
+    read = lambda name: (outdir / f"{name}.txt").read_text(encoding="utf-8")  # noqa: E731
+    assert read("accepted") == read("new-build")
+    assert read("rejected") == read("old-build")
+
+
+def test_renumbered_headings_keep_the_number_and_its_tab_together(run, tmp_path):
+    old, new = _reviewed_partnerships(tmp_path)
+    root = body_xml(write_redline(run, tmp_path, old, new))
+    for p in root.iter(W + "p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is None or style.get(W + "val") != "Heading2":
+            continue
+        for change in p.iter(W + "ins", W + "del"):
+            text = text_of(change, "delText" if change.tag == W + "del" else "t")
+            if re.fullmatch(r"\d+\.\d+", text):
+                pytest.fail(f"a clause number is tracked without its tab: {text!r}")
+
+
+def test_the_redline_names_versions_by_file_name_and_says_where_it_is(run, tmp_path):
+    old, new = _reviewed_partnerships(tmp_path)
+    out = tmp_path / "review" / "redline.docx"
+    out.parent.mkdir()
+    result = run("diff", old, new, "--redline", out)
+    assert result.exit_code == 0
+    assert "redline" in result.output and str(out) in result.output
+    assert "[-" not in result.output, "the text diff is printed only when a --format is asked for"
+    with zipfile.ZipFile(out) as zf:
+        header = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
+    assert "from old.yaml to new.yaml" in header
+    assert str(tmp_path) not in header

@@ -91,20 +91,26 @@ def test_sigint_and_sigterm_at_random_moments_end_everything_cleanly(work, targe
     assert COUNTS[f"signals: {target} stopped by a signal"] >= TIMES
 
 
+def _build_until_written(work: Path, name: str, count: int) -> tuple[Path, subprocess.Popen]:
+    """`build --jobs 2` of the 48 partnerships, returned running once `count` documents are on disk."""
+    assert SCRIPT
+    out = work / name
+    if out.exists():
+        shutil.rmtree(out)
+    proc = subprocess.Popen([SCRIPT, "build", str(work / "build48"), "--out", str(out), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and len(list(out.rglob("*.docx"))) < count:
+        time.sleep(0.005)
+    return out, proc
+
+
 def test_a_build_killed_outright_leaves_only_whole_files_and_the_next_build_tidies_up(work):
     import zipfile
 
     import docx
 
-    assert SCRIPT
-    out = work / "out-killed"
-    if out.exists():
-        shutil.rmtree(out)
-    proc = subprocess.Popen([SCRIPT, "build", str(work / "build48"), "--out", str(out), "--jobs", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not list(out.rglob("*.docx")):
-        time.sleep(0.01)
+    out, proc = _build_until_written(work, "out-killed", 1)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -126,3 +132,23 @@ def test_a_build_killed_outright_leaves_only_whole_files_and_the_next_build_tidi
     assert again.returncode == 0, again.stderr
     assert not left.exists() and live.exists()
     live.unlink()
+
+
+def test_ctrl_c_during_a_streaming_build_says_what_was_written_and_leaves_whole_files(work):
+    import zipfile
+
+    # documents are written as each partnership is rendered: stop it once a few are on disk
+    out, proc = _build_until_written(work, "out-sigint", 4)
+    assert proc.poll() is None, "the build finished before it could be stopped"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    text = err.decode("utf-8", "replace").strip()
+    assert proc.returncode == 130, text
+    assert text.count("\n") == 0 and "Traceback" not in text, text
+    assert "finished before the stop: wrote " in text and "nothing is left half-written" in text, text
+    written = list(out.rglob("*.docx"))
+    assert 4 <= len(written) < 96
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            assert z.testzip() is None
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]

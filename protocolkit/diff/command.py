@@ -19,31 +19,42 @@ from protocolkit.library import Library, library_note, load_library, project_lib
 FORMATS = ("text", "markdown", "html", "json")
 
 
-def diff_command(old: str, new: str, fmt: str, redline: Path | None, exit_code: bool, library: Path | None,
-                 doc: str | None = None) -> int:
+def diff_command(old: str, new: str, fmt: str | None, redline: Path | None, exit_code: bool, library: Path | None,
+                 doc: str | None = None, template: Path | None = None) -> int:
     """Compare OLD with NEW, print the report and optionally write the redline; returns the exit code.
 
     For partnership files one document is compared: `doc` ("protocol" unless given); for a .docx,
     `doc` says what it is meant to be, as for `protocolkit check`.
     """
+    show = fmt is not None or redline is None  # with --redline, the report only when a format is asked for
+    fmt = fmt or "text"
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     inputs = [Path(x) for x in (old, new) if Path(x).exists()]
     if redline is not None:
         check_target(redline, inputs)  # before any work: `--redline old.yaml` must not cost the user their file
+        if template is not None:
+            from protocolkit.render.docx import read_template
+
+            read_template(template.resolve())  # a broken template is refused before the comparison
     with ExitStack() as stack:
         before, after = locate(old, stack), locate(new, stack)
         note = library_note(library, [_walk_from(after)])
         if note:
             print(visible(note), file=sys.stderr)
         report = compare(before, after, library, doc)
-        renderer = importlib.import_module(f"protocolkit.diff.formats.{fmt}")
-        color = fmt == "text" and sys.stdout.isatty()
-        print(visible(renderer.render(report, color=color), colours=color))
+        if show:
+            renderer = importlib.import_module(f"protocolkit.diff.formats.{fmt}")
+            color = fmt == "text" and sys.stdout.isatty()
+            print(visible(renderer.render(report, color=color), colours=color))
         if redline is not None:
             from protocolkit.diff.redline import write_redline
 
-            write_redline(report.diff, redline, report.old_label, report.new_label, tuple(inputs))
+            write_redline(report.diff, redline, report.old_label, report.new_label, tuple(inputs),
+                          template.resolve() if template else None)
+            said = "no differences" if not report.differs else "changes tracked"
+            print(visible(f"protocolkit: wrote the redline {redline} ({said})"), file=sys.stderr if show else
+                  sys.stdout)
     return 1 if exit_code and report.differs else 0
 
 

@@ -8,8 +8,9 @@ in one LibreOffice run at the end.
 
 from __future__ import annotations
 
+import re
 import sys
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -18,10 +19,10 @@ from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.check.config import Config, find_config
 from protocolkit.check.engine import gate
-from protocolkit.files import remove_leftovers, write_file
+from protocolkit.files import TooLarge, read_bounded, remove_leftovers, write_file
 from protocolkit.findings import Finding, InputError, finding_line, visible
 from protocolkit.library import Library, library_note, load_library, project_library
-from protocolkit.load import position
+from protocolkit.load import MAX_BYTES, position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
 from protocolkit.stopping import checkpoint, process_pool, signals_held, stoppable, worker_init
@@ -29,6 +30,8 @@ from protocolkit.stopping import checkpoint, process_pool, signals_held, stoppab
 KINDS = {"protocol": ["protocol"], "dsa": ["dsa"], "all": ["protocol", "dsa"]}
 # Fewer partnerships than this finish before a progress bar would be worth drawing.
 PROGRESS_FROM = 3
+# Partnerships given to each worker ahead of time: enough to keep it busy, few enough to hold little memory.
+IN_FLIGHT = 4
 
 
 @dataclass
@@ -77,7 +80,8 @@ def render_partnership(path: str) -> Outcome:
 
 
 def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
-    """Each partnership's outcome as it finishes, in or out of order."""
+    """Each partnership's outcome as it finishes, in or out of order. Only a few are in flight at once, so memory
+    stays flat whatever the number of partnerships: each outcome is written and dropped before many more come."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             checkpoint()
@@ -85,18 +89,32 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
             progress()
         return
     lib: Library = _STATE["library"]  # type: ignore[assignment]
-    with process_pool(max_workers=min(jobs, len(paths)), initializer=_init_worker,
+    workers = min(jobs, len(paths))
+    window = workers * IN_FLIGHT
+    todo = iter(paths)
+    with process_pool(max_workers=workers, initializer=_init_worker,
                       initargs=(str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"])) as pool:
-        with signals_held():
-            futures = [pool.submit(render_partnership, p) for p in paths]
-        finished = as_completed(futures)
-        while True:
+        pending: set = set()
+
+        def fill() -> None:
+            with signals_held():
+                while len(pending) < window:
+                    path = next(todo, None)
+                    if path is None:
+                        return
+                    pending.add(pool.submit(render_partnership, path))
+
+        fill()
+        while pending:
             with stoppable():  # waiting on the workers: a signal stops it at once
-                future = next(finished, None)
-            if future is None:
-                return
-            yield future.result()
-            progress()
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                pending.discard(future)
+                outcome = future.result()
+                del future
+                yield outcome
+                progress()
+            fill()
 
 
 class _Progress:
@@ -167,37 +185,63 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
 
     remove_leftovers(out)  # what a build killed part way left behind
     _STATE.update(library=lib, template=template_bytes, kinds=kinds, config=find_config(paths[0]))
-    outcomes: dict[str, Outcome] = {}
-    with _Progress(len(found), "Rendering") as bar:
-        for outcome in _outcomes(found, jobs, bar.advance):
-            outcomes[outcome.path] = outcome
-
+    owners = _claimed_ids(found)  # duplicate ids are known before anything is written
     code = 0
-    owners: dict[str, str] = {}
     written: list[Path] = []
-    for path in found:
-        checkpoint()
-        outcome = outcomes[path]
-        if outcome.id and outcome.id in owners and not outcome.failed:
-            outcome.findings.append(partnership_twice(path, *outcome.id_at, outcome.id, owners[outcome.id]))
-        _print_findings(outcome.findings)
-        if outcome.failed:
-            code = 1
-            print(visible(f"protocolkit: {path}: not built (errors above)"), file=sys.stderr)
-            continue
-        assert outcome.id is not None
-        owners[outcome.id] = path
-        folder = out / outcome.id
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for kind, data in outcome.files.items():
-                target = folder / f"{DOC_FILENAMES[kind]}.docx"
-                write_file(target, data)
-                written.append(target)
-        except OSError as exc:
-            raise InputError(f"{folder}: cannot write: {exc.strerror or exc}") from None
+    built: dict[str, list[Path]] = {}
+    with _Progress(len(found), "Building") as bar:
+        for outcome in _outcomes(found, jobs, bar.advance):
+            checkpoint()
+            owner = owners.setdefault(outcome.id, outcome.path) if outcome.id else None
+            if owner is not None and owner != outcome.path and not outcome.failed:
+                outcome.findings.append(partnership_twice(outcome.path, *outcome.id_at, outcome.id, owner))
+            # (while the bar is drawn, rich shows what is printed to stderr above it)
+            _print_findings(outcome.findings)
+            if outcome.failed:
+                code = 1
+                print(visible(f"protocolkit: {outcome.path}: not built (errors above)"), file=sys.stderr)
+                continue
+            assert outcome.id is not None
+            built[outcome.path] = _write_outcome(out, outcome)
+            written += built[outcome.path]
 
+    written = [p for path in found for p in built.get(path, [])]  # listed in the order the files were found
     pdfs = convert_to_pdf(written, soffice, out) if soffice and written else []
     for path in written + pdfs:
         print(visible(str(path)))
     return code
+
+
+_ID_LINE = re.compile(r"""^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"][^\s#]*))[ \t]*(?:#.*)?$""", re.M)
+
+
+def _claimed_ids(paths: list[str]) -> dict[str, str]:
+    """Each partnership id and the first file (in the order found) that claims it, read from the files' `id:` lines
+    before any is rendered, so that which of two files sharing an id is built does not depend on which worker
+    finishes first. A file whose id is written some other way (flow style, JSON) claims it when it is rendered."""
+    owners: dict[str, str] = {}
+    for path in paths:
+        checkpoint()
+        try:
+            text = read_bounded(Path(path), MAX_BYTES).decode("utf-8", "replace")
+        except (InputError, TooLarge, OSError):
+            continue  # the worker reports it
+        match = _ID_LINE.search(text)
+        if match:
+            owners.setdefault(next(g for g in match.groups() if g is not None), path)
+    return owners
+
+
+def _write_outcome(out: Path, outcome: Outcome) -> list[Path]:
+    """One partnership's documents, each written whole (a temporary name, then renamed) as soon as it is rendered."""
+    folder = out / str(outcome.id)
+    written = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind, data in outcome.files.items():
+            target = folder / f"{DOC_FILENAMES[kind]}.docx"
+            write_file(target, data)
+            written.append(target)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot write: {exc.strerror or exc}") from None
+    return written

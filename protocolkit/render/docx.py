@@ -1,15 +1,10 @@
-"""The .docx writer: a Document tree poured into a docxtpl Word template.
+"""The .docx writer's content: what a Document tree puts into the template, and the numbered body.
 
-The template (protocolkit/templates/document.docx, or a force's restyled copy)
-holds the cover, the document-control table, the contents list, headers and
-footers and the signature table as docxtpl tags; the numbered sections and
-clauses are written with python-docx where the template has a paragraph holding
-only `{{ body }}`, using the template's own Heading 1, Heading 2, Body Text and
-List Bullet styles, so restyling those in Word restyles the document.
-
-Other writers (the diff's tracked-changes redline) reuse `render_docx` with their
-own body writer: `render_docx(doc, template, body=my_writer)`, where
-`my_writer(anchor, doc)` inserts paragraphs before `anchor` (see `write_body`).
+The template (protocolkit/templates/document.docx, or a force's restyled copy) holds the cover, the
+document-control table, the contents list, headers and footers and the signature table as docxtpl tags; the
+numbered sections and clauses are written where the template has a paragraph holding only `{{ body }}`, in the
+template's own Heading 1, Heading 2, Body Text and List Bullet styles, so restyling those in Word restyles the
+document. render/writer compiles the template once and packs each document; this module says what goes in.
 """
 
 from __future__ import annotations
@@ -20,22 +15,17 @@ import zipfile
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
-from xml.sax.saxutils import escape, quoteattr
+from typing import Any
 
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph as DocxParagraph
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import TemplateError
+from xml.sax.saxutils import escape, quoteattr
 
 from protocolkit.assemble import long_date
 from protocolkit.document import Clause, Document, Section
 from protocolkit.findings import InputError
+from protocolkit.render import wordml
+from protocolkit.render.writer import (APP, CORE, CUSTOM, DECLARATION, Template, app_xml, cached_template, core_xml,
+                                       document_date, marker_span)
 from protocolkit.resources import template_path
 
 # The tag of the paragraph the numbered body replaces.
@@ -43,6 +33,8 @@ BODY_TAG = "body"
 # A value no partnership text can contain, so the body's paragraph is found unambiguously.
 BODY_MARKER = "\u2063protocolkit-body\u2063"
 SIGNATURES_SECTION = "signatures"
+# The bookmark on the template's own "Signatures" heading, which the contents list's page number refers to.
+SIGNATURES_BOOKMARK = "_pk_signatures"
 
 # Styles the template must have: Word's built-in ones the body uses, and our own the template uses.
 BODY_STYLES = {"section": "Heading 1", "clause": "Heading 2", "body": "Body Text", "bullet": "List Bullet"}
@@ -53,8 +45,6 @@ DEFAULT_TEMPLATE = "document.docx"
 # Zip entries carry this time, so two builds of one input are byte-identical.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DATE = datetime(2000, 1, 1)
-
-BodyWriter = Callable[[DocxParagraph, Document], None]
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -72,7 +62,7 @@ _IDS_ITEM_ID = "{6B0F3C52-9E1A-4D47-8F2B-5A0C7D31E984}"
 _DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-def template_context(doc: Document) -> dict[str, Any]:
+def template_context(doc: Document, fingerprint: str | None = None) -> dict[str, Any]:
     """Every value the template's tags may use, taken from the tree."""
     meta = doc.metadata
     cycle = meta.review_cycle_months
@@ -83,7 +73,9 @@ def template_context(doc: Document) -> dict[str, Any]:
         "version": meta.version,
         "in_force": long_date(meta.in_force),
         "review_due": long_date(meta.review_due),
-        "last_reviewed": long_date(meta.last_reviewed) or "Not yet reviewed",
+        # a document read from elsewhere records no dates at all: it never said it was "not yet reviewed"
+        "last_reviewed": long_date(meta.last_reviewed) or ("Not yet reviewed" if meta.in_force or meta.history
+                                                           else ""),
         "review_cycle": f"{cycle} month{'s' if cycle != 1 else ''}" if cycle else "",
         "marking": meta.marking,
         "author": meta.author,
@@ -91,8 +83,9 @@ def template_context(doc: Document) -> dict[str, Any]:
         "parties": [{"name": p.name, "role": p.role, "contact": p.contact, "dpo": p.dpo} for p in meta.parties],
         "history": [{"version": h.version, "date": long_date(h.date), "author": h.author, "summary": h.summary}
                     for h in meta.history],
-        "fingerprint": doc.fingerprint(),
-        "sections": [{"id": s.id, "number": s.number, "title": s.title} for s in doc.sections],
+        "fingerprint": fingerprint or doc.fingerprint(),
+        "sections": [{"id": s.id, "number": s.number, "title": s.title, "bookmark": id_bookmark(s.id, 1)}
+                     for s in doc.sections],
         "signatories": [{"name": s.name, "role": s.role, "organisation": s.organisation} for s in meta.signatories],
         "signatures_in_body": has_signature_section(doc),
         BODY_TAG: BODY_MARKER,
@@ -107,133 +100,78 @@ def has_signature_section(doc: Document) -> bool:
 CONTEXT_NAMES = frozenset(template_context(Document(kind="protocol", title="")))
 
 
-def _jinja() -> ImmutableSandboxedEnvironment:
-    # A restyled template comes from outside: sandbox it, and let a misspelt tag fail loudly.
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+def _jinja() -> Any:
+    from protocolkit.render.writer import _jinja_env
+
+    return _jinja_env()
 
 
 # -- the body -------------------------------------------------------------------------
 
 
-def styled_paragraph(anchor: DocxParagraph, text: str, style: str) -> DocxParagraph:
-    """A paragraph in the named template style, inserted before the anchor."""
-    # python-docx looks a style name up by scanning every style, per paragraph; a long
-    # document spends most of its time there, so each name is looked up once per document.
-    part = anchor.part
-    ids = part.__dict__.setdefault("_protocolkit_style_ids", {})
-    if style not in ids:
-        ids[style] = part.document.styles[style].style_id
-    # Built whole rather than through python-docx's style setter, which searches the schema's
-    # order of pPr children for every paragraph.
-    p = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
-    ppr.append(OxmlElement("w:pStyle", {qn("w:val"): ids[style]}))
-    p.append(ppr)
-    anchor._p.addprevious(p)
-    para = DocxParagraph(p, anchor._parent)
-    add_run_text(para, text)
-    return para
+class BodyWriter:
+    """The numbered sections and clauses as WordprocessingML, in the template's own styles, with the hidden
+    bookmarks that record each heading's id."""
 
+    def __init__(self, template: Template):
+        self.template = template
+        self.next_bookmark = template.first_bookmark
+        self.recorded: list[tuple[str, int, str, str]] = []
+        self._names: set[str] = set()
+        self.styles = {kind: template.style(name) for kind, name in BODY_STYLES.items()}
 
-def add_run_text(para: DocxParagraph, text: str) -> None:
-    """One run holding the text, tabs and line breaks as Word elements."""
-    # python-docx's run.text walks the text a character at a time; this builds the same XML directly.
-    run = OxmlElement("w:r")
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            run.append(OxmlElement("w:br"))
-        for j, piece in enumerate(line.split("\t")):
-            if j:
-                run.append(OxmlElement("w:tab"))
-            if piece:
-                t = OxmlElement("w:t")
-                if piece != piece.strip():
-                    t.set(qn("xml:space"), "preserve")
-                t.text = piece
-                run.append(t)
-    para._p.append(run)
+    def bookmark_id(self) -> int:
+        number = self.next_bookmark
+        self.next_bookmark += 1
+        return number
 
+    def heading_bookmark(self, node_id: str, number: str, level: int) -> tuple[int, str]:
+        """A heading's id bookmark, recorded for the ids part; a repeated id still gets one of its own."""
+        name = base = id_bookmark(node_id, level)
+        n = 2
+        while name in self._names:
+            name, n = f"{base}_{n}", n + 1
+        self._names.add(name)
+        self.recorded.append((name, level, node_id, number))
+        return self.bookmark_id(), name
 
-def add_heading(anchor: DocxParagraph, number: str, title: str, level: int) -> DocxParagraph:
-    """A numbered section (level 1) or clause (level 2) heading, inserted before the anchor."""
-    style = BODY_STYLES["section" if level == 1 else "clause"]
-    return styled_paragraph(anchor, f"{number}\t{title}" if number else title, style)
+    def heading(self, number: str, title: str, level: int, node_id: str, page_break: bool = False,
+                keep: bool = False) -> str:
+        text = f"{number}\t{title}" if number else title
+        mark, name = self.heading_bookmark(node_id, number, level)
+        content = wordml.bookmark(mark, name, wordml.run(text))
+        return wordml.paragraph(content, self.styles["section" if level == 1 else "clause"], keep, page_break)
 
+    def text(self, text: str, kind: str = "body", keep: bool = False) -> str:
+        return wordml.paragraph(wordml.run(text), self.styles[kind], keep)
 
-def add_text(anchor: DocxParagraph, text: str, kind: str = "body") -> DocxParagraph:
-    """A body paragraph or bullet item, inserted before the anchor."""
-    return styled_paragraph(anchor, text, BODY_STYLES[kind])
+    def section(self, section: Section, new_page: bool) -> list[str]:
+        out = [self.heading(section.number, section.title, 1, section.id, page_break=new_page)]
+        keep = section.id == SIGNATURES_SECTION  # the signing words stay with the signature table after them
+        for clause in section.clauses:
+            if clause.number or clause.title:  # a clause read from a .docx may have neither: then no heading
+                out.append(self.heading(clause.number, clause.title, 2, clause.id, keep=keep))
+            out += [self.text(p.text, p.style, keep) for p in clause.paragraphs]
+        return out
+
+    def body(self, doc: Document) -> str:
+        """Every section; the body and the signatures each start a page; one bookmark spans the whole body."""
+        paragraphs: list[str] = []
+        for i, section in enumerate(doc.sections):
+            paragraphs += self.section(section, new_page=i == 0 or section.id == SIGNATURES_SECTION)
+        if not paragraphs:
+            return ""
+        number = self.bookmark_id()
+        first, last = paragraphs[0], paragraphs[-1]
+        at = first.index("<w:bookmarkStart")
+        paragraphs[0] = first[:at] + f'<w:bookmarkStart w:id="{number}" w:name="{BODY_BOOKMARK}"/>' + first[at:]
+        paragraphs[-1] = last[:-len("</w:p>")] + f'<w:bookmarkEnd w:id="{number}"/></w:p>'
+        return "".join(paragraphs)
 
 
 def id_bookmark(node_id: str, level: int) -> str:
     """The hidden bookmark name of a heading: Word allows 40 letters, digits and underscores, so ids are hashed."""
     return f"{BOOKMARK_PREFIX}{level}_{hashlib.sha256(node_id.encode('utf-8')).hexdigest()[:20]}"
-
-
-def _add_bookmark(para: DocxParagraph, name: str, end: DocxParagraph | None = None) -> None:
-    """A bookmark from the start of `para` to the end of `end` (or of `para` itself)."""
-    part = para.part
-    ids = part.__dict__.get("_protocolkit_bookmark_ids")
-    if ids is None:
-        # Bookmark ids must be unique in the document: continue after any the template already holds.
-        taken = [int(b.get(qn("w:id"))) for b in part.element.iter(qn("w:bookmarkStart"))
-                 if (b.get(qn("w:id")) or "").isdigit()]
-        ids = part.__dict__["_protocolkit_bookmark_ids"] = [max(taken, default=-1) + 1]
-    number = str(ids[0])
-    ids[0] += 1
-    start = OxmlElement("w:bookmarkStart", {qn("w:id"): number, qn("w:name"): name})
-    finish = OxmlElement("w:bookmarkEnd", {qn("w:id"): number})
-    p = para._p
-    if p.pPr is not None:
-        p.pPr.addnext(start)
-    else:
-        p.insert(0, start)
-    (end or para)._p.append(finish)
-
-
-def mark_heading(heading: DocxParagraph, node_id: str, number: str, level: int) -> None:
-    """Record a section's (level 1) or clause's (level 2) id on its heading, invisibly, for read/docx."""
-    recorded = heading.part.__dict__.setdefault("_protocolkit_ids", [])
-    name = base = id_bookmark(node_id, level)
-    n = 2
-    while any(r[0] == name for r in recorded):  # a repeated id still gets a bookmark of its own
-        name, n = f"{base}_{n}", n + 1
-    _add_bookmark(heading, name)
-    recorded.append((name, level, node_id, number, heading))
-
-
-def write_section(anchor: DocxParagraph, section: Section, new_page: bool = False) -> None:
-    """One numbered section with its clauses."""
-    heading = add_heading(anchor, section.number, section.title, 1)
-    mark_heading(heading, section.id, section.number, 1)
-    heading.paragraph_format.page_break_before = new_page or None
-    keep = section.id == SIGNATURES_SECTION
-    for clause in section.clauses:
-        for para in write_clause(anchor, clause):
-            if keep:
-                # The signing words stay on the page with the signature table after them.
-                para.paragraph_format.keep_with_next = True
-
-
-def write_clause(anchor: DocxParagraph, clause: Clause) -> list[DocxParagraph]:
-    """One numbered clause: its heading, then its paragraphs and bullets."""
-    written = [add_heading(anchor, clause.number, clause.title, 2)]
-    mark_heading(written[0], clause.id, clause.number, 2)
-    written += [add_text(anchor, p.text, p.style) for p in clause.paragraphs]
-    return written
-
-
-def write_body(anchor: DocxParagraph, doc: Document) -> None:
-    """The numbered sections of the tree; the body and the signatures each start a page."""
-    for i, section in enumerate(doc.sections):
-        write_section(anchor, section, new_page=i == 0 or section.id == SIGNATURES_SECTION)
-
-
-def _body_anchor(document) -> DocxParagraph:
-    for para in document.paragraphs:
-        if para.text.strip() == BODY_MARKER:
-            return para
-    raise InputError("the template has no paragraph holding only {{ body }}: add one where the numbered sections go")
 
 
 # -- properties and packaging ---------------------------------------------------------
@@ -248,28 +186,24 @@ def _fit(text: str, limit: int = 255) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "\u2026"
 
 
-def _set_properties(document, doc: Document) -> None:
+def document_properties(doc: Document, fingerprint: str) -> dict[str, str]:
+    """The core properties Word shows under File, Info."""
     meta = doc.metadata
-    when = datetime.combine(meta.in_force, datetime.min.time()) if meta.in_force else FIXED_DATE
-    props = document.core_properties
-    props.title = _fit(f"{doc.title}: {meta.subtitle}" if meta.subtitle else doc.title)
-    props.subject = _fit(f"Safer Schools Partnership: {meta.subtitle}" if meta.subtitle else "Safer Schools Partnership")
-    props.author = _fit(meta.author or meta.owner)
-    props.last_modified_by = _fit(meta.author or meta.owner)
-    props.keywords = _fit(f"Safer Schools Partnership; {meta.marking}")
-    props.category = _fit(doc.title)
-    props.version = _fit(meta.version)
-    props.identifier = _fit(meta.partnership_id)
-    props.comments = _fit(f"Fingerprint (SHA-256 of the assembled text): {doc.fingerprint()}")
-    props.revision = 1
-    props.created = props.modified = props.last_printed = when
-    _set_custom_properties(document, {
-        "Fingerprint": doc.fingerprint(),
-        "Partnership": meta.partnership_id,
-        "Document": doc.kind,
-        "Version": meta.version,
-        "Protective marking": meta.marking,
-    })
+    who = _fit(meta.author or meta.owner)
+    return {"title": _fit(f"{doc.title}: {meta.subtitle}" if meta.subtitle else doc.title),
+            "subject": _fit(f"Safer Schools Partnership: {meta.subtitle}" if meta.subtitle
+                            else "Safer Schools Partnership"),
+            "creator": who,
+            "keywords": _fit(f"Safer Schools Partnership; {meta.marking}"),
+            "description": _fit(f"Fingerprint (SHA-256 of the assembled text): {fingerprint}"),
+            "lastModifiedBy": who, "revision": "1", "category": _fit(doc.title),
+            "identifier": _fit(meta.partnership_id), "version": _fit(meta.version)}
+
+
+def custom_values(doc: Document, fingerprint: str) -> dict[str, str]:
+    meta = doc.metadata
+    return {"Fingerprint": fingerprint, "Partnership": meta.partnership_id, "Document": doc.kind,
+            "Version": meta.version, "Protective marking": meta.marking}
 
 
 def custom_properties_xml(values: dict[str, str]) -> bytes:
@@ -281,17 +215,6 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
     )
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>').encode("utf-8")
-
-
-def _set_custom_properties(document, values: dict[str, str]) -> None:
-    package = document.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
-            # A restyled template may carry custom properties of its own; ours replace it whole.
-            rel.target_part._blob = custom_properties_xml(values)
-            return
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, custom_properties_xml(values), package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]]) -> bytes:
@@ -311,45 +234,6 @@ def _ids_props_xml() -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
             f'<ds:datastoreItem ds:itemID="{_IDS_ITEM_ID}" xmlns:ds="{_DS_NS}">'
             f'<ds:schemaRefs><ds:schemaRef ds:uri="{IDS_NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>').encode("utf-8")
-
-
-def _record_ids(document, anchor: DocxParagraph, doc: Document) -> None:
-    """Bookmark the body and store the ids its headings were marked with (nothing when none were)."""
-    recorded = anchor.part.__dict__.pop("_protocolkit_ids", [])
-    last = anchor._p.getprevious()
-    if not recorded or last is None or last.tag != qn("w:p"):
-        return
-    _add_bookmark(recorded[0][4], BODY_BOOKMARK, end=DocxParagraph(last, anchor._parent))
-    blob = ids_xml(doc, [r[:4] for r in recorded])
-    part = document.part
-    for rel in part.rels.values():
-        if rel.reltype == RT.CUSTOM_XML and not rel.is_external and IDS_NAMESPACE.encode() in rel.target_part.blob:
-            # A template saved from a built document already holds the part: replace it, never add a second.
-            rel.target_part._blob = blob
-            return
-    package = part.package
-    item = Part(package.next_partname("/customXml/item%d.xml"), CT.XML, blob, package)
-    number = item.partname.idx
-    props = Part(PackURI(f"/customXml/itemProps{number}.xml"), CT.OFC_CUSTOM_XML_PROPERTIES, _ids_props_xml(), package)
-    item.relate_to(props, RT.CUSTOM_XML_PROPS)
-    part.relate_to(item, RT.CUSTOM_XML)
-
-
-def normalized_zip(data: bytes) -> bytes:
-    """The same package with fixed entry times and order, so equal content gives equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    first = [n for n in names if n == "[Content_Types].xml"]
-    ordered = first + sorted(n for n in names if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
 
 
 # -- templates ------------------------------------------------------------------------
@@ -420,18 +304,35 @@ def _sample_document() -> Document:
     return Document("protocol", "Sample", [Section("purpose", "Purpose", [clause], "1")], meta)
 
 
-def render_docx(doc: Document, template: bytes, body: BodyWriter = write_body) -> bytes:
-    """The finished .docx bytes of one document: template filled, body written, properties set."""
-    from docxtpl import DocxTemplate
+def compiled(template: bytes, shown: str = "the template") -> Template:
+    """The template compiled for writing, once per process."""
+    return cached_template(template, shown, IDS_NAMESPACE, _ids_props_xml())
 
-    tpl = DocxTemplate(io.BytesIO(template))
-    tpl.render(template_context(doc), jinja_env=_jinja(), autoescape=True)
-    document = tpl.docx
-    anchor = _body_anchor(document)
-    body(anchor, doc)
-    _record_ids(document, anchor, doc)
-    anchor._p.getparent().remove(anchor._p)
-    _set_properties(document, doc)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return normalized_zip(buf.getvalue())
+
+def write_parts(doc: Document, template: Template) -> dict[str, str]:
+    """One document's dynamic parts as text: the filled front matter with the body in place, and its properties."""
+    fingerprint = doc.fingerprint()
+    rendered = template.render(template_context(doc, fingerprint))
+    main = rendered.parts[template.main]
+    start, end = marker_span(main, BODY_MARKER)
+    if start < 0:
+        raise InputError(f"{template.shown}: the template has no paragraph holding only {{{{ body }}}}: add one "
+                         f"where the numbered sections go")
+    writer = BodyWriter(template)
+    body = writer.body(doc)
+    parts = dict(rendered.parts)
+    parts[template.main] = DECLARATION + main[:start] + body + main[end:]
+    for name in rendered.parts:
+        if name != template.main:
+            parts[name] = DECLARATION + parts[name]
+    parts[CORE] = core_xml(document_properties(doc, fingerprint), document_date(doc))
+    parts[APP] = app_xml()
+    parts[CUSTOM] = custom_properties_xml(custom_values(doc, fingerprint)).decode("utf-8")
+    parts[template.ids_item] = ids_xml(doc, writer.recorded).decode("utf-8")
+    return parts
+
+
+def render_docx(doc: Document, template: bytes | Template) -> bytes:
+    """The finished .docx bytes of one document."""
+    tpl = template if isinstance(template, Template) else compiled(template)
+    return tpl.pack(write_parts(doc, tpl))

@@ -9,6 +9,7 @@ this script does.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -16,12 +17,13 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
-from protocolkit.render.docx import BODY_TAG, CUSTOM_STYLES, normalized_zip
+from protocolkit.render.docx import BODY_STYLES, BODY_TAG, CUSTOM_STYLES, SIGNATURES_BOOKMARK
+from protocolkit.render.zippack import repack
 
 OUT = Path(__file__).resolve().parent / "document.docx"
 
@@ -156,6 +158,7 @@ def _styles(doc) -> None:
     entry.paragraph_format.left_indent = NUMBER_INDENT
     entry.paragraph_format.first_line_indent = -NUMBER_INDENT
     entry.paragraph_format.tab_stops.add_tab_stop(NUMBER_INDENT)
+    entry.paragraph_format.tab_stops.add_tab_stop(TEXT_W, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     entry.paragraph_format.space_after = Pt(4)
 
     cell = made["Table Text"]
@@ -200,7 +203,8 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     sep = OxmlElement("w:fldChar")
     sep.set(qn("w:fldCharType"), "separate")
     run_with(sep)
-    paragraph.add_run(shown)
+    if shown:
+        paragraph.add_run(shown)
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
@@ -222,7 +226,8 @@ def _page_setup(doc) -> None:
     line = footer.paragraphs[0]
     line.style = doc.styles["Footer"]
     _border(line._p.get_or_add_pPr(), "top", 4)
-    line.add_run("{{ title }}: {{ partnership_title }}, version {{ version }}\tPage ")
+    line.add_run("{{ title }}{% if partnership_title %}: {{ partnership_title }}{% endif %}"
+                 "{% if version %}, version {{ version }}{% endif %}\tPage ")
     _field(line, "PAGE", "1")
     line.add_run(" of ")
     _field(line, "NUMPAGES", "1")
@@ -293,53 +298,76 @@ def _grid_lines(table) -> None:
                 _border(tc_pr, edge, 4)
 
 
+def _optional_row(table, at: int, label: str, value: str, cond: str, shaded: bool = False) -> int:
+    """A label and value row, between `{%tr if cond %}` and `{%tr endif %}` rows when it may be unknown (a document
+    written elsewhere rarely records its review dates): a field with no value is left out, not shown empty."""
+    if cond:
+        _write_cell(table.rows[at].cells[0], "{%tr if " + cond + " %}")
+        at += 1
+    row = table.rows[at]
+    _write_cell(row.cells[0], label, bold=True)
+    if shaded:
+        _shade(row.cells[0], "E8EDF3")
+    _write_cell(row.cells[1], value)
+    _cant_split(row)
+    at += 1
+    if cond:
+        _write_cell(table.rows[at].cells[0], "{%tr endif %}")
+        at += 1
+    return at
+
+
 def _cover(doc) -> None:
     doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_paragraph("{%p if partnership_title %}", style="Subtitle")
     doc.add_paragraph("{{ partnership_title }}", style="Subtitle")
+    doc.add_paragraph("{%p endif %}", style="Subtitle")
+    doc.add_paragraph("{%p if parties %}", style="Cover Label")
     doc.add_paragraph("Between", style="Cover Label")
     doc.add_paragraph("{%p for party in parties %}", style="Cover Party")
     party = doc.add_paragraph(style="Cover Party")
     party.add_run("{{ party.name }}")
-    role = party.add_run(" ({{ party.role }})")
+    role = party.add_run("{% if party.role %} ({{ party.role }}){% endif %}")
     role.bold = False
     doc.add_paragraph("{%p endfor %}", style="Cover Party")
+    doc.add_paragraph("{%p endif %}", style="Cover Party")
     spacer = doc.add_paragraph()
     spacer.paragraph_format.space_after = Pt(30)
 
-    facts = [("Version", "{{ version }}"), ("In force from", "{{ in_force }}"), ("Next review due", "{{ review_due }}"),
-             ("Protective marking", "{{ marking }}")]
-    table = doc.add_table(rows=len(facts), cols=2)
+    facts = [("Version", "version"), ("In force from", "in_force"), ("Next review due", "review_due"),
+             ("Protective marking", "marking")]
+    doc.add_paragraph("{%p if version or in_force or review_due or marking %}")
+    table = doc.add_table(rows=3 * len(facts), cols=2)
     _no_borders(table)
     _fixed_layout(table, [Cm(5), TEXT_W - Cm(5)])
     _grid_lines(table)
-    for row, (label, value) in zip(table.rows, facts):
-        _write_cell(row.cells[0], label, bold=True)
-        _write_cell(row.cells[1], value)
+    for i, (label, name) in enumerate(facts):
+        _optional_row(table, 3 * i, label, "{{ %s }}" % name, name)
+    doc.add_paragraph("{%p endif %}")
 
 
 def _control(doc) -> None:
     heading = doc.add_paragraph("Document control", style="Front Heading")
     heading.paragraph_format.page_break_before = True
     rows = [
-        ("Document", "{{ title }}"),
-        ("Partnership", "{{ partnership_title }} ({{ partnership_id }})"),
-        ("Version", "{{ version }}"),
-        ("Date in force", "{{ in_force }}"),
-        ("Author", "{{ author }}"),
-        ("Owner", "{{ owner }}"),
-        ("Review cycle", "{{ review_cycle }}"),
-        ("Last reviewed", "{{ last_reviewed }}"),
-        ("Next review due", "{{ review_due }}"),
-        ("Protective marking", "{{ marking }}"),
+        ("Document", "{{ title }}", ""),
+        ("Partnership", "{{ partnership_title }}{% if partnership_id %} ({{ partnership_id }}){% endif %}",
+         "partnership_title"),
+        ("Version", "{{ version }}", "version"),
+        ("Date in force", "{{ in_force }}", "in_force"),
+        ("Author", "{{ author }}", "author"),
+        ("Owner", "{{ owner }}", "owner"),
+        ("Review cycle", "{{ review_cycle }}", "review_cycle"),
+        ("Last reviewed", "{{ last_reviewed }}", "last_reviewed"),
+        ("Next review due", "{{ review_due }}", "review_due"),
+        ("Protective marking", "{{ marking }}", "marking"),
     ]
-    table = doc.add_table(rows=len(rows) + 1, cols=2)
+    table = doc.add_table(rows=1 + sum(3 if cond else 1 for _, _, cond in rows), cols=2)
     table.style = doc.styles["Table Grid"]
     _fixed_layout(table, [Cm(4.2), TEXT_W - Cm(4.2)])
-    for row, (label, value) in zip(table.rows, rows):
-        _write_cell(row.cells[0], label, bold=True)
-        _shade(row.cells[0], "E8EDF3")
-        _write_cell(row.cells[1], value)
-        _cant_split(row)
+    at = 0
+    for label, value, cond in rows:
+        at = _optional_row(table, at, label, value, cond, shaded=True)
     last = table.rows[-1]
     _write_cell(last.cells[0], "Fingerprint (SHA-256)", bold=True)
     _shade(last.cells[0], "E8EDF3")
@@ -348,6 +376,7 @@ def _control(doc) -> None:
     note.add_run("A hash of the assembled text: a copy whose wording has been altered will not match it.").italic = True
     _cant_split(last)
 
+    doc.add_paragraph("{%p if history %}", style="Front Subheading")
     doc.add_paragraph("Change history", style="Front Subheading")
     history = doc.add_table(rows=4, cols=4)
     history.style = doc.styles["Table Grid"]
@@ -363,7 +392,7 @@ def _control(doc) -> None:
         _write_cell(cell, value)
     _cant_split(history.rows[2])
     _write_cell(history.rows[3].cells[0], "{%tr endfor %}")
-    doc.add_paragraph("{%p if not history %}")
+    doc.add_paragraph("{%p elif in_force %}")
     doc.add_paragraph("No earlier versions are recorded.", style="Table Text")
     doc.add_paragraph("{%p endif %}")
 
@@ -371,18 +400,26 @@ def _control(doc) -> None:
 def _contents(doc) -> None:
     heading = doc.add_paragraph("Contents", style="Front Heading")
     heading.paragraph_format.space_before = Pt(24)
+    # Page numbers are PAGEREF fields to the headings' bookmarks: LibreOffice fills them on layout, Word when
+    # fields are updated (the settings ask it to on opening).
     doc.add_paragraph("{%p for section in sections %}", style="Contents Entry")
-    doc.add_paragraph("{{ section.number }}\t{{ section.title }}", style="Contents Entry")
+    entry = doc.add_paragraph("{{ section.number }}\t{{ section.title }}\t", style="Contents Entry")
+    _field(entry, "PAGEREF {{ section.bookmark }} \\h", "")
     doc.add_paragraph("{%p endfor %}", style="Contents Entry")
-    doc.add_paragraph("{%p if not signatures_in_body %}", style="Contents Entry")
-    doc.add_paragraph("\tSignatures", style="Contents Entry")
+    doc.add_paragraph("{%p if signatories and not signatures_in_body %}", style="Contents Entry")
+    entry = doc.add_paragraph("\tSignatures\t", style="Contents Entry")
+    _field(entry, f"PAGEREF {SIGNATURES_BOOKMARK} \\h", "")
     doc.add_paragraph("{%p endif %}", style="Contents Entry")
 
 
 def _signatures(doc) -> None:
+    doc.add_paragraph("{%p if signatories %}", style="Front Heading")
     doc.add_paragraph("{%p if not signatures_in_body %}", style="Front Heading")
     heading = doc.add_paragraph("Signatures", style="Front Heading")
     heading.paragraph_format.page_break_before = True
+    start = OxmlElement("w:bookmarkStart", {qn("w:id"): "0", qn("w:name"): SIGNATURES_BOOKMARK})
+    heading._p.insert(1, start)
+    heading._p.append(OxmlElement("w:bookmarkEnd", {qn("w:id"): "0"}))
     intro = doc.add_paragraph("Each person below signs on behalf of the organisation named with them, and so agrees to this document.")
     intro.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p endif %}")
@@ -416,6 +453,7 @@ def _signatures(doc) -> None:
     tr_pr.append(height)
     _cant_split(row)
     _write_cell(table.rows[2].cells[0], "{%tr endfor %}")
+    doc.add_paragraph("{%p endif %}")
 
 
 def build_template() -> bytes:
@@ -445,7 +483,74 @@ def build_template() -> bytes:
     props.created = props.modified = props.last_printed = fixed
     buf = io.BytesIO()
     doc.save(buf)
-    return normalized_zip(buf.getvalue())
+    return lean(buf.getvalue())
+
+
+# python-docx's blank document carries parts no protocol needs: Word 2010's duplicate styles, a thumbnail of an
+# empty page, a bibliography stub, and some 270 latent and unused style definitions.
+_DROPPED = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+
+
+def lean(data: bytes) -> bytes:
+    """The saved template without the parts and styles it does not use, and with this application's app.xml."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from protocolkit.render.writer import DECLARATION, app_xml
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist() if not n.startswith(_DROPPED)}
+    for name in ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels"):
+        root = etree.fromstring(parts[name])
+        for el in list(root):
+            target = (el.get("PartName") or "").lstrip("/") or el.get("Target") or ""
+            target = target.replace("../", "")
+            full = target if name != "word/_rels/document.xml.rels" or target.startswith("customXml") else \
+                f"word/{target}"
+            if full.startswith(_DROPPED) or el.get("Extension") == "jpeg":
+                root.remove(el)
+        parts[name] = DECLARATION.encode() + etree.tostring(root, encoding="UTF-8")
+
+    styles = etree.fromstring(parts["word/styles.xml"])
+    for latent in styles.findall(f"{w}latentStyles"):
+        styles.remove(latent)
+    by_id = {st.get(f"{w}styleId"): st for st in styles.findall(f"{w}style")}
+    names = {st.find(f"{w}name").get(f"{w}val"): sid for sid, st in by_id.items()}
+    from docx.styles import BabelFish
+
+    wanted = {names[BabelFish.ui2internal(n)] for n in (*BODY_STYLES.values(), *CUSTOM_STYLES, "Normal", "Header",
+                                                        "Footer", "Title", "Subtitle", "Table Grid")}
+    wanted |= {sid for sid, st in by_id.items() if st.get(f"{w}default") == "1"}
+    used = b"".join(v for n, v in parts.items() if n.startswith("word/") and n.endswith(".xml") and "styles" not in n)
+    wanted |= {v.decode() for v in re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', used)}
+    todo = list(wanted)
+    while todo:
+        st = by_id.get(todo.pop())
+        for ref in ("basedOn", "next", "link"):
+            el = st.find(f"{w}{ref}") if st is not None else None
+            if el is not None and el.get(f"{w}val") not in wanted:
+                wanted.add(el.get(f"{w}val"))
+                todo.append(el.get(f"{w}val"))
+    for sid, st in by_id.items():
+        if sid not in wanted:
+            styles.remove(st)
+    parts["word/styles.xml"] = DECLARATION.encode() + etree.tostring(styles, encoding="UTF-8")
+
+    settings = etree.fromstring(parts["word/settings.xml"])
+    if settings.find(f"{w}updateFields") is None:
+        # the contents' page numbers are fields: Word offers to update them on opening
+        settings.append(etree.Element(f"{w}updateFields", {f"{w}val": "true"}))
+    parts["word/settings.xml"] = DECLARATION.encode() + etree.tostring(settings, encoding="UTF-8")
+    parts["docProps/app.xml"] = app_xml().encode()
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    return repack(out.getvalue())
 
 
 def main() -> int:
