@@ -386,7 +386,8 @@ _BULLET = re.compile(r"^\s*[-*]\s+")
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
-    """Blank lines part paragraphs; lines starting '- ' are bullets (indented lines continue them)."""
+    """Blank lines part paragraphs; lines starting '- ' are bullets (indented lines continue them); lines starting
+    '|' are the rows of a table (the first its heading row)."""
     out: list[Paragraph] = []
     current: list[str] = []
     style = "body"
@@ -402,6 +403,14 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         if not stripped:
             flush()
             style = "body"
+            continue
+        if stripped.startswith("|"):
+            # a table row, "| cell | cell |": each row is a paragraph of style "row", its cells parted by tabs
+            flush()
+            style = "body"
+            cells = [" ".join(c.split()) for c in stripped.strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):  # "|---|---|" only marks the heading row
+                out.append(Paragraph("\t".join(cells), "row"))
             continue
         if _BULLET.match(line):
             flush()

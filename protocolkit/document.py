@@ -38,8 +38,16 @@ class Source:
 @dataclass
 class Paragraph:
     text: str
-    style: Literal["body", "bullet"] = "body"
+    style: Literal["body", "bullet", "row"] = "body"  # a row's cells are parted by tabs
     page: int | None = None  # the page it starts on, for a document read from a PDF
+
+    def plain(self) -> str:
+        """The paragraph as a line of plain text: a bullet after '- ', a table row as '| cell | cell |'."""
+        if self.style == "bullet":
+            return "- " + self.text
+        if self.style == "row":
+            return "| " + " | ".join(self.text.split("\t")) + " |"
+        return self.text
 
 
 @dataclass
@@ -54,7 +62,7 @@ class Clause:
     @property
     def text(self) -> str:
         """The clause's body as plain text, one paragraph a line, bullets marked with '- '."""
-        return "\n".join(("- " if p.style == "bullet" else "") + p.text for p in self.paragraphs)
+        return "\n".join(p.plain() for p in self.paragraphs)
 
 
 @dataclass
@@ -136,7 +144,7 @@ class Document:
             lines.append(f"{s.number} {s.title}".strip())
             for c in s.clauses:
                 lines.append(f"{c.number} {c.title}".strip())
-                lines.extend(("- " if p.style == "bullet" else "") + p.text for p in c.paragraphs)
+                lines.extend(p.plain() for p in c.paragraphs)
         return "\n".join(lines)
 
     def fingerprint(self) -> str:

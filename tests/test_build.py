@@ -10,6 +10,8 @@ from pathlib import Path
 
 import docx
 import pytest
+
+from protocolkit.typography import plain
 from datetime import date
 from docxtpl import DocxTemplate
 
@@ -36,13 +38,14 @@ def part_texts(path: Path, prefix: str) -> list[str]:
 
 
 def all_text(document) -> str:
-    """Every paragraph's text, body and tables, one a line."""
+    """Every paragraph's text, body and tables, one a line, with the typesetting undone (quotes, no-break
+    spaces): test_typesetting checks that separately."""
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
                 lines += [p.text for p in cell.paragraphs]
-    return "\n".join(lines)
+    return plain("\n".join(lines))
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +119,7 @@ def test_signature_table_names_every_signatory(built, assembled, example):
 
 
 def all_text_of(table) -> str:
-    return "\n".join(p.text for row in table.rows for cell in row.cells for p in cell.paragraphs)
+    return plain("\n".join(p.text for row in table.rows for cell in row.cells for p in cell.paragraphs))
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -177,7 +180,7 @@ def test_hostile_names_come_out_verbatim(run, tmp_path, lib):
         assert HOSTILE in text, f"{name}: the school's name was altered"
         assert HOSTILE in document.core_properties.title
         footer = "".join(part_texts(path, "word/footer"))
-        assert "St Mary &amp; St John's &lt;C of E&gt;" in footer
+        assert "St Mary &amp; St John\u2019s &lt;C of E&gt;" in footer
     docs, _ = assemble_documents(load_partnership(source, lib), lib, ["protocol"])
     md = render_markdown(docs["protocol"])
     assert r"St Mary & St John's \<C of E\>" in md
@@ -377,3 +380,15 @@ def test_properties_follow_the_schema_order(built, name):
                     if order is not None:
                         known = [k for k in kids if k in order]
                         assert known == sorted(known, key=order.index), f"{part}: {tag} out of order: {kids}"
+
+
+def test_typesetting_keeps_dates_periods_and_names_together_with_typographic_quotes(built):
+    document = docx.Document(str(built / "northgate-high" / "protocol.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "1\u00a0September\u00a02026" in text and "1 September 2026" not in text
+    assert "12\u00a0months" in text or "12\u00a0month" in text
+    assert "'" not in text and '"' not in text, "straight quotes left in the printed text"
+    assert "\u2019" in text
+    signature = all_text_of(document.tables[-1])
+    raw = "\n".join(p.text for row in document.tables[-1].rows for cell in row.cells for p in cell.paragraphs)
+    assert "Inspector\u00a0Ravi Bhatt" in raw and "Inspector Ravi Bhatt" in signature

@@ -19,6 +19,7 @@ from protocolkit.library import load_library
 from protocolkit.project import assemble_documents, load_partnership
 from protocolkit.read.docx import read_docx
 from protocolkit.render.tracked import resolved
+from protocolkit.typography import plain
 from test_diff import NEW_HEAD, PART_TIME, _edited_partnership
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -81,7 +82,8 @@ def resolve(root: etree._Element, accept: bool) -> list[str]:
 def text_of(el: etree._Element, tag: str = "t") -> str:
     """The text of an element's runs, tabs and line breaks included, from w:t (or w:delText)."""
     marks = {W + "tab": "\t", W + "br": "\n"}
-    return "".join(marks.get(x.tag) or x.text or "" for x in el.iter(W + tag, W + "tab", W + "br"))
+    # as plain text: the typesetting (quotes, no-break spaces) is the writer's, not the document's
+    return plain("".join(marks.get(x.tag) or x.text or "" for x in el.iter(W + tag, W + "tab", W + "br")))
 
 
 def document_lines(doc: Document) -> list[str]:

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 from protocolkit.document import Clause, Document, Metadata, Paragraph, Section, Source
 from protocolkit.findings import InputError
+from protocolkit.typography import plain
 from protocolkit.package import MAX_INFLATED, check_package, open_docx  # noqa: F401  (MAX_INFLATED: tests)
 from protocolkit.read.blocks import (
     BULLET_MARK,
@@ -154,7 +155,7 @@ class _Styles:
 
 
 def _paragraph_block(par: Any, styles: _Styles) -> Block:
-    text = " ".join(par.text.split())
+    text = " ".join(plain(par.text).split())
     style, style_bold, style_underline, style_size, style_level = styles.get(par._p.style)
     runs = [r for r in par.runs if r.text.strip()]
     bold = bool(runs) and all((r.bold if r.bold is not None else style_bold) for r in runs)
@@ -174,7 +175,7 @@ def _table_blocks(table: Any) -> Iterator[Block]:
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
-            text = " ".join(cell.text.split())
+            text = " ".join(plain(cell.text).split())
             if not cells or text != cells[-1]:  # merged cells repeat their text
                 cells.append(text)
         rows.append(cells)
@@ -265,7 +266,7 @@ def _paragraph_text(p: Any) -> str:
                     out.append("\n")
                 elif tag == _W + "noBreakHyphen":
                     out.append("-")
-    return "".join(out)
+    return plain("".join(out))
 
 
 def _style_id(p: Any) -> str | None:
@@ -290,12 +291,25 @@ def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | N
     started = False
     # Ids given to headings added by hand must not take one a recorded section has further on.
     section_ids = {node_id for _, level, node_id, _ in recorded.entries if level == 1}
+    tables = recorded.facts.get("tables", "0")
+    tables_left = int(tables) if tables.isdigit() else 0
 
     for child in package.element.body.iterchildren():
         tag = child.tag
         if tag == _W + "tbl":
-            if started:
-                break  # the body writer writes no tables: the first one after the body is the signature table
+            if started and tables_left <= 0:
+                break  # the body's own tables are counted: the first one after them is the signature table
+            if started and section is not None:
+                tables_left -= 1
+                # a table in the body: each row a paragraph of style "row", its cells parted by tabs
+                if clause is None:
+                    clause = Clause(unique_id(f"{section.id}.text", {c.id for c in section.clauses}), "",
+                                    source=Source(path))
+                    section.clauses.append(clause)
+                for tr in child.iterchildren(_W + "tr"):
+                    cells = [" ".join(_paragraph_text(p) for p in tc.iter(_W + "p")).strip()
+                             for tc in tr.iterchildren(_W + "tc")]
+                    clause.paragraphs.append(Paragraph("\t".join(cells), "row"))
             continue
         if tag != _W + "p":
             if tag == _W + "bookmarkEnd" and started and child.get(_W + "id") == body_end:
@@ -304,7 +318,10 @@ def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | N
         names, ends = _paragraph_bookmarks(child)
         style_id = _style_id(child)
         style = style_names.get(style_id, default) if style_id else default
-        entry = next((recorded.by_bookmark[n] for n in names if n in recorded.by_bookmark), None)
+        entries = [recorded.by_bookmark[n] for n in names if n in recorded.by_bookmark]
+        entry = entries[0] if entries else None
+        # a section of one clause titled as the section is written as one heading carrying both bookmarks
+        merged_clause = next((e for e in entries[1:] if e[0] == 2), None) if entry and entry[0] == 1 else None
         level = _HEADING_LEVELS.get(style, 0)
         text = _paragraph_text(child)
         if entry is None and level:
@@ -327,6 +344,10 @@ def _recorded_tree(package: Any, recorded: _Recorded, path: str) -> Document | N
                 section = Section(sid, title, number=number, source=Source(path))
                 doc.sections.append(section)
                 clause = None
+                if merged_clause is not None:
+                    unused.pop((2, merged_clause[2]), None)
+                    clause = Clause(merged_clause[1], title, number=merged_clause[2], source=Source(path))
+                    section.clauses.append(clause)
             else:
                 if section is None:
                     section = Section("opening", "", source=Source(path))
@@ -376,9 +397,10 @@ def _header_footer_text(package: Any) -> list[str]:
             try:
                 if part.is_linked_to_previous:
                     continue
-                out.extend(" ".join(p.text.split()) for p in part.paragraphs if p.text.strip())
+                out.extend(" ".join(plain(p.text).split()) for p in part.paragraphs if p.text.strip())
                 for table in part.tables:
-                    out.extend(" ".join(c.text.split()) for row in table.rows for c in row.cells if c.text.strip())
+                    out.extend(" ".join(plain(c.text).split()) for row in table.rows for c in row.cells
+                               if c.text.strip())
             except (AttributeError, KeyError, ValueError):
                 continue
     return out

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from protocolkit.document import Document
 from protocolkit.findings import InputError
+from protocolkit.typography import plain
 from protocolkit.read.blocks import BULLET_MARK, Block, fill_text_facts, kind_from_title, tree_from_blocks
 
 MAX_PAGES = 400  # a protocol runs to 30 pages; a file far longer is not one, and reading it would take minutes
@@ -86,7 +87,7 @@ def _pages(p: Path, shown: str) -> list[list[_Line]]:
                     if not isinstance(line, LTTextLine):
                         continue
                     chars = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
-                    text = " ".join(line.get_text().split())
+                    text = " ".join(plain(line.get_text()).split())
                     if not chars or not text:
                         continue
                     size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0]

@@ -27,6 +27,7 @@ from protocolkit.render import wordml
 from protocolkit.render.writer import (APP, CORE, CUSTOM, DECLARATION, Template, app_xml, cached_template, core_xml,
                                        document_date, marker_span)
 from protocolkit.resources import template_path
+from protocolkit.typography import typeset
 
 # The tag of the paragraph the numbered body replaces.
 BODY_TAG = "body"
@@ -63,30 +64,34 @@ _DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
 def template_context(doc: Document, fingerprint: str | None = None) -> dict[str, Any]:
-    """Every value the template's tags may use, taken from the tree."""
+    """Every value the template's tags may use, taken from the tree, typeset as the body is (quotes, and no-break
+    spaces in dates, periods and names); ids, versions, the marking and the fingerprint as they are."""
     meta = doc.metadata
     cycle = meta.review_cycle_months
+    t = typeset
     return {
-        "title": doc.title,
-        "partnership_title": meta.subtitle,
+        "title": t(doc.title),
+        "partnership_title": t(meta.subtitle),
         "partnership_id": meta.partnership_id,
         "version": meta.version,
-        "in_force": long_date(meta.in_force),
-        "review_due": long_date(meta.review_due),
+        "in_force": t(long_date(meta.in_force)),
+        "review_due": t(long_date(meta.review_due)),
         # a document read from elsewhere records no dates at all: it never said it was "not yet reviewed"
-        "last_reviewed": long_date(meta.last_reviewed) or ("Not yet reviewed" if meta.in_force or meta.history
-                                                           else ""),
-        "review_cycle": f"{cycle} month{'s' if cycle != 1 else ''}" if cycle else "",
+        "last_reviewed": t(long_date(meta.last_reviewed)) or ("Not yet reviewed" if meta.in_force or meta.history
+                                                              else ""),
+        "review_cycle": t(f"{cycle} month{'s' if cycle != 1 else ''}") if cycle else "",
         "marking": meta.marking,
-        "author": meta.author,
-        "owner": meta.owner,
-        "parties": [{"name": p.name, "role": p.role, "contact": p.contact, "dpo": p.dpo} for p in meta.parties],
-        "history": [{"version": h.version, "date": long_date(h.date), "author": h.author, "summary": h.summary}
-                    for h in meta.history],
+        "author": t(meta.author),
+        "owner": t(meta.owner),
+        "parties": [{"name": t(p.name), "role": t(p.role), "contact": t(p.contact), "dpo": t(p.dpo)}
+                    for p in meta.parties],
+        "history": [{"version": h.version, "date": t(long_date(h.date)), "author": t(h.author),
+                     "summary": t(h.summary)} for h in meta.history],
         "fingerprint": fingerprint or doc.fingerprint(),
-        "sections": [{"id": s.id, "number": s.number, "title": s.title, "bookmark": id_bookmark(s.id, 1)}
+        "sections": [{"id": s.id, "number": s.number, "title": t(s.title), "bookmark": id_bookmark(s.id, 1)}
                      for s in doc.sections],
-        "signatories": [{"name": s.name, "role": s.role, "organisation": s.organisation} for s in meta.signatories],
+        "signatories": [{"name": t(s.name), "role": t(s.role), "organisation": t(s.organisation)}
+                        for s in meta.signatories],
         "signatures_in_body": has_signature_section(doc),
         BODY_TAG: BODY_MARKER,
     }
@@ -117,6 +122,7 @@ class BodyWriter:
         self.template = template
         self.next_bookmark = template.first_bookmark
         self.recorded: list[tuple[str, int, str, str]] = []
+        self.tables = 0
         self._names: set[str] = set()
         self.styles = {kind: template.style(name) for kind, name in BODY_STYLES.items()}
 
@@ -137,22 +143,68 @@ class BodyWriter:
 
     def heading(self, number: str, title: str, level: int, node_id: str, page_break: bool = False,
                 keep: bool = False) -> str:
-        text = f"{number}\t{title}" if number else title
+        text = f"{number}\t{typeset(title)}" if number else typeset(title)
         mark, name = self.heading_bookmark(node_id, number, level)
         content = wordml.bookmark(mark, name, wordml.run(text))
         return wordml.paragraph(content, self.styles["section" if level == 1 else "clause"], keep, page_break)
 
     def text(self, text: str, kind: str = "body", keep: bool = False) -> str:
-        return wordml.paragraph(wordml.run(text), self.styles[kind], keep)
+        return wordml.paragraph(wordml.run(typeset(text)), self.styles[kind], keep)
 
     def section(self, section: Section, new_page: bool) -> list[str]:
-        out = [self.heading(section.number, section.title, 1, section.id, page_break=new_page)]
         keep = section.id == SIGNATURES_SECTION  # the signing words stay with the signature table after them
-        for clause in section.clauses:
+        heading = self.heading(section.number, section.title, 1, section.id, page_break=new_page)
+        clauses = section.clauses
+        if len(clauses) == 1 and _same_title(clauses[0].title, section.title):
+            # a section of one clause with its own title: the section's heading serves for both, with the
+            # clause's id bookmark beside the section's, so the tree reads back whole
+            mark, name = self.heading_bookmark(clauses[0].id, clauses[0].number, 2)
+            at = heading.index("<w:r>")
+            heading = heading[:at] + wordml.bookmark(mark, name, "") + heading[at:]
+            return [heading] + self.paragraphs(clauses[0].paragraphs, keep)
+        out = [heading]
+        for clause in clauses:
             if clause.number or clause.title:  # a clause read from a .docx may have neither: then no heading
                 out.append(self.heading(clause.number, clause.title, 2, clause.id, keep=keep))
-            out += [self.text(p.text, p.style, keep) for p in clause.paragraphs]
+            out += self.paragraphs(clause.paragraphs, keep)
         return out
+
+    def paragraphs(self, paragraphs: list, keep: bool) -> list[str]:
+        """A clause's paragraphs and bullets, and its runs of table rows as tables."""
+        out: list[str] = []
+        rows: list[str] = []
+        for p in paragraphs + [None]:
+            if p is not None and p.style == "row":
+                rows.append(p.text)
+                continue
+            if rows:
+                out.append(self.table(rows))
+                rows = []
+            if p is not None:
+                out.append(self.text(p.text, p.style, keep))
+        return out
+
+    def table(self, rows: list[str]) -> str:
+        """Rows as a table in the template's grid style, lined up with the body text; the first row is its
+        heading row, repeated on each page, and no row splits across pages."""
+        self.tables += 1
+        cells = [r.split("\t") for r in rows]
+        width = max(len(c) for c in cells)
+        cell_style = self.template.style_ids.get("Table Text", self.styles["body"])
+        grid_style = self.template.style_ids.get("Table Grid", "")
+        look = f'<w:tblStyle w:val="{grid_style}"/>' if grid_style else ""
+        out = [f'<w:tbl><w:tblPr>{look}<w:tblW w:w="5000" w:type="pct"/>'
+               f'<w:tblInd w:w="{self.template.body_indent}" w:type="dxa"/></w:tblPr>'
+               f'<w:tblGrid>{"<w:gridCol/>" * width}</w:tblGrid>']
+        for i, row in enumerate(cells):
+            row = row + [""] * (width - len(row))
+            head = i == 0 and len(cells) > 1
+            trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head else "<w:trPr><w:cantSplit/></w:trPr>"
+            rpr = "<w:rPr><w:b/></w:rPr>" if head else ""
+            out.append("<w:tr>" + trpr + "".join(
+                f"<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/></w:tcPr>"
+                f"{wordml.paragraph(wordml.run(typeset(c), rpr), cell_style)}</w:tc>" for c in row) + "</w:tr>")
+        return "".join(out) + "</w:tbl>"
 
     def body(self, doc: Document) -> str:
         """Every section; the body and the signatures each start a page; one bookmark spans the whole body."""
@@ -167,6 +219,10 @@ class BodyWriter:
         paragraphs[0] = first[:at] + f'<w:bookmarkStart w:id="{number}" w:name="{BODY_BOOKMARK}"/>' + first[at:]
         paragraphs[-1] = last[:-len("</w:p>")] + f'<w:bookmarkEnd w:id="{number}"/></w:p>'
         return "".join(paragraphs)
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def id_bookmark(node_id: str, level: int) -> str:
@@ -217,12 +273,14 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
             f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>').encode("utf-8")
 
 
-def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]]) -> bytes:
+def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]], tables: int = 0) -> bytes:
     """The custom XML part mapping each heading's bookmark to its id, with the facts read/docx cannot see."""
     meta = doc.metadata
     facts = {"kind": doc.kind, "title": doc.title, "subtitle": meta.subtitle, "partnership": meta.partnership_id,
              "version": meta.version, "in-force": meta.in_force.isoformat() if meta.in_force else "",
-             "review-due": meta.review_due.isoformat() if meta.review_due else "", "marking": meta.marking}
+             "review-due": meta.review_due.isoformat() if meta.review_due else "", "marking": meta.marking,
+             # how many tables the numbered body holds: the reader knows the next one is the signature table
+             "tables": str(tables) if tables else ""}
     attrs = "".join(f" {k}={quoteattr(v)}" for k, v in facts.items() if v)
     rows = "".join(f"<{'section' if level == 1 else 'clause'} bookmark={quoteattr(name)} id={quoteattr(node_id)}"
                    f" number={quoteattr(number)}/>" for name, level, node_id, number in recorded)
@@ -328,7 +386,7 @@ def write_parts(doc: Document, template: Template) -> dict[str, str]:
     parts[CORE] = core_xml(document_properties(doc, fingerprint), document_date(doc))
     parts[APP] = app_xml()
     parts[CUSTOM] = custom_properties_xml(custom_values(doc, fingerprint)).decode("utf-8")
-    parts[template.ids_item] = ids_xml(doc, writer.recorded).decode("utf-8")
+    parts[template.ids_item] = ids_xml(doc, writer.recorded, writer.tables).decode("utf-8")
     return parts
 
 

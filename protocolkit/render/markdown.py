@@ -51,14 +51,19 @@ def render_markdown(doc: Document) -> str:
             out += [f"### {escape(clause.number)} {escape(clause.title)}", ""]
             previous = None
             for para in clause.paragraphs:
-                if previous == "bullet" and para.style != "bullet":
+                if previous in ("bullet", "row") and para.style != previous:
                     out.append("")
                 if para.style == "bullet":
                     out.append(f"- {escape(para.text)}")
+                elif para.style == "row":
+                    cells = para.text.split("\t")
+                    out.append(_row(cells))
+                    if previous != "row":
+                        out.append("|" + "---|" * len(cells))
                 else:
                     out += [escape(para.text), ""]
                 previous = para.style
-            if previous == "bullet":
+            if previous in ("bullet", "row"):
                 out.append("")
     if meta.signatories:
         out += ["## Signed", "", _row(["Name", "Role", "Organisation", "Signature", "Date"]), "|---|---|---|---|---|"]

@@ -69,6 +69,7 @@ class Template:
     extra: dict[str, bytes] = field(default_factory=dict)  # fixed parts the writer adds (the ids part's props)
     settings_name: str = ""  # word/settings.xml, which a redline changes (Track Changes on)
     settings_xml: str = ""
+    body_indent: int = 0  # twips: where the Body Text style starts its lines, for tables in the body
 
     def style(self, name: str) -> str:
         return self.style_ids[name]
@@ -207,11 +208,16 @@ def compile_template(data: bytes, shown: str, ids_namespace: str, ids_props: byt
 
     dynamic = set(tagged) | {CORE, APP, CUSTOM, ids_item} | set(extra)
     names = ["[Content_Types].xml"] + sorted((set(parts) | dynamic) - {"[Content_Types].xml"})
-    static = [zippack.member(name, fixed.get(name, parts.get(name, b""))) for name in names
+    static = [zippack.member(name, fixed.get(name, parts.get(name, b"")), zippack.STATIC_LEVEL) for name in names
               if name not in dynamic and name in parts]
     settings = next((_target(main, r.get("Target")) for r in main_rels if r.get("Type") == RT_SETTINGS), "")
+    indent = 0
+    body_style = styles.find(f"{w}style[@{w}styleId='{style_ids.get('Body Text', '')}']")
+    ind = body_style.find(f"{w}pPr/{w}ind") if body_style is not None else None
+    if ind is not None and (ind.get(f"{w}left") or ind.get(f"{w}start") or "").isdigit():
+        indent = int(ind.get(f"{w}left") or ind.get(f"{w}start"))
     return Template(shown, main, jinja, static, names, style_ids, max(taken, default=-1) + 1, ids_item, extra,
-                    settings, _text(parts[settings]) if settings in parts else "")
+                    settings, _text(parts[settings]) if settings in parts else "", indent)
 
 
 def _serialise(el: Any) -> bytes:
