@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -46,3 +47,32 @@ def test_build_pdf_converts_every_document(run, tmp_path, soffice):
             assert not any(not p.strip() for p in pages[:-1]), "an empty page"
     # The staging folder LibreOffice wrote into is gone.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["northgate-high"]
+
+
+def test_every_example_prints_without_a_near_empty_page_and_with_a_paged_contents_list(run, tmp_path, soffice):
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("poppler (pdftotext) is not installed, and CI=true requires it")
+        pytest.skip("poppler (pdftotext) is not installed")
+    result = run("build", EXAMPLES, "--out", tmp_path, "--pdf")
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(tmp_path.glob("*/*.pdf"))
+    assert len(pdfs) == 12
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        pages = [p for p in text.split("\f") if p.strip()]
+        # the running header and footer are on every page; what is left is the page's own text
+        for number, page in enumerate(pages[1:], start=2):  # page 1 is the cover
+            own = [w for w in page.split() if w not in RUNNING_WORDS]
+            assert len(own) >= 60, f"{pdf.parent.name}/{pdf.name}: page {number} holds {len(own)} words"
+        # every contents entry ends in the page number LibreOffice worked out for its heading
+        contents = next(p for p in pages if "Contents" in p)
+        entries = re.findall(r"^\s*(\d+)\s+(\S.*?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M)
+        assert len(entries) >= 10, f"{pdf.name}: contents without page numbers"
+        numbers = [int(page) for _, _, page in entries]
+        assert numbers == sorted(numbers) and numbers[0] >= 3 and numbers[-1] <= len(pages)
+
+
+# What the running header and footer print on every page (see the template's footer).
+RUNNING_WORDS = {"OFFICIAL", "OFFICIAL-SENSITIVE", "Page", "of"}

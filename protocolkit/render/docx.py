@@ -207,10 +207,13 @@ class BodyWriter:
         return "".join(out) + "</w:tbl>"
 
     def body(self, doc: Document) -> str:
-        """Every section; the body and the signatures each start a page; one bookmark spans the whole body."""
+        """Every section, the first on a new page; one bookmark spans the whole body."""
         paragraphs: list[str] = []
         for i, section in enumerate(doc.sections):
-            paragraphs += self.section(section, new_page=i == 0 or section.id == SIGNATURES_SECTION)
+            # The signatures section is not forced onto a page of its own: a forced break left a page holding the
+            # last lines of the section before it. Its paragraphs keep with the signature table after them, so
+            # the whole block moves to the next page only when it does not fit.
+            paragraphs += self.section(section, new_page=i == 0)
         if not paragraphs:
             return ""
         number = self.bookmark_id()
