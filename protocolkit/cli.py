@@ -196,6 +196,28 @@ def schema(out: Path = typer.Option(..., "--out", help="Folder to write the JSON
 
 
 @app.command()
+def signed(
+    paths: List[Path] = typer.Argument(..., help="Partnership files or folders whose current version was signed."),
+    on: Optional[str] = typer.Option(None, "--on", help="The day the last signatory signed (YYYY-MM-DD; default: today)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own clauses/ found above the files, else the shipped library)."),
+) -> None:
+    """Record that each partnership's current documents were signed, with their fingerprints, in its history."""
+    from protocolkit.signing import signed_command
+
+    day = None
+    if on is not None:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            fail(f"--on {on!r} is not a date: use YYYY-MM-DD")
+    try:
+        code = signed_command(list(paths), day, library)
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
 def status(
     paths: Optional[List[Path]] = typer.Argument(None, help="Partnership files or folders (default: this folder)."),
     today: Optional[str] = typer.Option(None, "--today", help="Count days as of this day (YYYY-MM-DD)."),

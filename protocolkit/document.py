@@ -147,9 +147,19 @@ class Document:
                 lines.extend(p.plain() for p in c.paragraphs)
         return "\n".join(lines)
 
+    def signed_facts(self) -> str:
+        """The facts printed around the text that the signatories also put their names to: the partnership, version,
+        date in force, marking, parties and signatories (not the review dates, which a review moves on)."""
+        meta = self.metadata
+        lines = [meta.subtitle, meta.version, meta.in_force.isoformat() if meta.in_force else "", meta.marking]
+        lines += [f"party: {p.name} ({p.role})" for p in meta.parties]
+        lines += [f"signatory: {s.name}, {s.role}, {s.organisation}" for s in meta.signatories]
+        return "\n".join(lines)
+
     def fingerprint(self) -> str:
-        """SHA-256 of the assembled text, so a signed copy can be matched to its source."""
-        return hashlib.sha256(self.plain_text().encode("utf-8")).hexdigest()
+        """SHA-256 of the assembled text and the facts signed with it, so a signed copy can be matched to its
+        source, and a change to either is seen."""
+        return hashlib.sha256((self.plain_text() + "\n\n" + self.signed_facts()).encode("utf-8")).hexdigest()
 
 
 def renumber(doc: Document) -> Document:

@@ -169,6 +169,19 @@ class ClauseChoices(Strict):
     local: list[LocalClause] = Field(default_factory=list)
 
 
+Fingerprint = Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")]
+
+
+class Signed(Strict):
+    """That a version was signed: when, by whom, and the fingerprint of each document's assembled text as signed
+    (the SHA-256 printed in its document control table). `protocolkit signed` writes it."""
+
+    on: Date = Field(description="The day the last signatory signed.")
+    by: list[str] = Field(default_factory=list, description="The signatories who signed, by name.")
+    protocol: Fingerprint = Field(default="", description="The protocol's fingerprint as signed.")
+    dsa: Fingerprint = Field(default="", description="The data-sharing agreement's fingerprint as signed.")
+
+
 class HistoryEntry(Strict):
     version: str = Field(min_length=1)
     date: Date
@@ -176,6 +189,7 @@ class HistoryEntry(Strict):
     summary: str = Field(min_length=1, description="What changed in this version of the protocol.")
     dsa_summary: str = Field(default="", description=(
         "What changed in the data-sharing agreement; defaults to saying it was issued with this version of the protocol."))
+    signed: Signed | None = Field(default=None, description="Recorded by `protocolkit signed` once this version is signed.")
 
 
 class Partnership(Strict):

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
-from protocolkit.document import Clause, Document, Metadata, Paragraph, Section, Source
+from protocolkit.document import Clause, Document, Metadata, Paragraph, Party, Section, Signatory, Source
 from protocolkit.findings import InputError
 from protocolkit.typography import plain
 from protocolkit.package import MAX_INFLATED, check_package, open_docx  # noqa: F401  (MAX_INFLATED: tests)
@@ -209,6 +209,8 @@ class _Recorded:
         self.kind = facts.get("kind", "")
         self.by_bookmark = {name: (level, node_id, number) for name, level, node_id, number in entries}
         self.entries = entries
+        self.parties: list[Party] = []
+        self.signatories: list[Signatory] = []
 
 
 def _recorded_ids(package: Any) -> _Recorded | None:
@@ -230,7 +232,12 @@ def _recorded_ids(package: Any) -> _Recorded | None:
             continue
         entries = [(el.get("bookmark", ""), 1 if el.tag == ns + "section" else 2, el.get("id", ""), el.get("number", ""))
                    for el in root if el.tag in (ns + "section", ns + "clause") and el.get("id")]
-        return _Recorded(dict(root.attrib), entries) if entries else None
+        recorded = _Recorded(dict(root.attrib), entries) if entries else None
+        if recorded is not None:
+            recorded.parties = [Party("", el.get("name", ""), el.get("role", "")) for el in root.iter(ns + "party")]
+            recorded.signatories = [Signatory(el.get("name", ""), el.get("role", ""), el.get("organisation", ""))
+                                    for el in root.iter(ns + "signatory")]
+        return recorded
     return None
 
 
@@ -379,6 +386,8 @@ def _fill_recorded_facts(doc: Document, recorded: _Recorded) -> None:
     meta.version = meta.version or facts.get("version", "")
     meta.marking = meta.marking or facts.get("marking", "")
     meta.title = meta.title or facts.get("title", "")
+    meta.parties = meta.parties or list(recorded.parties)
+    meta.signatories = meta.signatories or list(recorded.signatories)
     for attr, key in (("in_force", "in-force"), ("review_due", "review-due")):
         if getattr(meta, attr) is None and facts.get(key):
             try:

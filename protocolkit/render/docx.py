@@ -34,6 +34,8 @@ BODY_TAG = "body"
 # A value no partnership text can contain, so the body's paragraph is found unambiguously.
 BODY_MARKER = "\u2063protocolkit-body\u2063"
 SIGNATURES_SECTION = "signatures"
+# Tables in the body of up to this many rows are kept on one page.
+KEEP_TABLE_ROWS = 15
 # The bookmark on the template's own "Signatures" heading, which the contents list's page number refers to.
 SIGNATURES_BOOKMARK = "_pk_signatures"
 
@@ -201,9 +203,12 @@ class BodyWriter:
             head = i == 0 and len(cells) > 1
             trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head else "<w:trPr><w:cantSplit/></w:trPr>"
             rpr = "<w:rPr><w:b/></w:rPr>" if head else ""
+            # a short table (a cluster's officers, say) is kept on one page: each row keeps with the next
+            together = len(cells) <= KEEP_TABLE_ROWS and i < len(cells) - 1
             out.append("<w:tr>" + trpr + "".join(
                 f"<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/></w:tcPr>"
-                f"{wordml.paragraph(wordml.run(typeset(c), rpr), cell_style)}</w:tc>" for c in row) + "</w:tr>")
+                f"{wordml.paragraph(wordml.run(typeset(c), rpr), cell_style, together)}</w:tc>" for c in row)
+                + "</w:tr>")
         return "".join(out) + "</w:tbl>"
 
     def body(self, doc: Document) -> str:
@@ -287,6 +292,10 @@ def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]], tables: in
     attrs = "".join(f" {k}={quoteattr(v)}" for k, v in facts.items() if v)
     rows = "".join(f"<{'section' if level == 1 else 'clause'} bookmark={quoteattr(name)} id={quoteattr(node_id)}"
                    f" number={quoteattr(number)}/>" for name, level, node_id, number in recorded)
+    # the parties and signatories, which the fingerprint covers and the front matter prints only as prose
+    rows += "".join(f"<party name={quoteattr(p.name)} role={quoteattr(p.role)}/>" for p in meta.parties)
+    rows += "".join(f"<signatory name={quoteattr(s.name)} role={quoteattr(s.role)} "
+                    f"organisation={quoteattr(s.organisation)}/>" for s in meta.signatories)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<document xmlns="{IDS_NAMESPACE}"{attrs}>{rows}</document>').encode("utf-8")
 
