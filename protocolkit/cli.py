@@ -218,6 +218,29 @@ def signed(
 
 
 @app.command()
+def review(
+    paths: List[Path] = typer.Argument(..., help="Partnership files or folders to review."),
+    since: Optional[str] = typer.Option(None, "--since", help="Baseline: a git revision (files and library as they were then)."),
+    signed_dir: Optional[Path] = typer.Option(None, "--signed", help="Baseline: a folder of signed copies laid out as build writes them."),
+    out: Path = typer.Option(..., "--out", help="Folder for the redlines and review.html."),
+    format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown or html."),
+    today: Optional[str] = typer.Option(None, "--today", help="Count review dates as of this day (YYYY-MM-DD)."),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Partnerships reviewed in parallel."),
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when any partnership must be signed again or is due for review."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Clause library folder (default: the project's own)."),
+) -> None:
+    """For every partnership: unchanged, changed (must be signed again, and why), overdue, unsigned or mismatch."""
+    from protocolkit.review import review_command
+
+    day = parse_today(today)
+    try:
+        code = review_command(list(paths), since, signed_dir, out, format, day, jobs, exit_code, library)
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
 def status(
     paths: Optional[List[Path]] = typer.Argument(None, help="Partnership files or folders (default: this folder)."),
     today: Optional[str] = typer.Option(None, "--today", help="Count days as of this day (YYYY-MM-DD)."),

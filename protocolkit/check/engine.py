@@ -107,9 +107,10 @@ def check_partnership(item: Input, lib: Library, today: date, profile=None) -> t
 
 
 def partnership_findings(loaded: LoadedPartnership, docs: dict, problems: list[Finding], lib: Library, today: date,
-                         profile=None) -> list[Finding]:
+                         profile=None, history: bool = True) -> list[Finding]:
     """Everything check says of a loaded, assembled partnership: loading, assembling and every rule."""
-    subject = Subject("partnership", loaded.path, lib, today, list(docs.values()), loaded.model, loaded.yaml, profile)
+    subject = Subject("partnership", loaded.path, lib, today, list(docs.values()), loaded.model, loaded.yaml, profile,
+                      history)
     return list(loaded.findings) + problems + _run_rules(subject)
 
 
@@ -119,7 +120,7 @@ def gate(loaded: LoadedPartnership, docs: dict, problems: list[Finding], lib: Li
     from protocolkit.check.profile import load_profile
 
     found = list(loaded.findings) if loaded.model is None else \
-        partnership_findings(loaded, docs, problems, lib, date.today(), load_profile(None))
+        partnership_findings(loaded, docs, problems, lib, date.today(), load_profile(None), history=False)
     texts = {f.path: f.text for f in lib.files}
     checked = set()
     if loaded.yaml is not None:

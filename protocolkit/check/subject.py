@@ -25,6 +25,9 @@ class Subject:
     partnership: Partnership | None = None
     yaml: YamlFile | None = None
     profile: "Profile | None" = None
+    # whether rules may read git history for detail (check does; build and signed, which need only the verdict,
+    # do not spend the time)
+    history: bool = True
 
     def active_profile(self) -> "Profile":
         """The profile given with --profile, or the default one."""

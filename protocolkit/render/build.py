@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -25,13 +24,12 @@ from protocolkit.library import Library, library_note, load_library, project_lib
 from protocolkit.load import MAX_BYTES, position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
-from protocolkit.stopping import checkpoint, process_pool, signals_held, stoppable, worker_init
+from protocolkit.parallel import streamed
+from protocolkit.stopping import checkpoint, worker_init
 
 KINDS = {"protocol": ["protocol"], "dsa": ["dsa"], "all": ["protocol", "dsa"]}
 # Fewer partnerships than this finish before a progress bar would be worth drawing.
 PROGRESS_FROM = 3
-# Partnerships given to each worker ahead of time: enough to keep it busy, few enough to hold little memory.
-IN_FLIGHT = 4
 
 
 @dataclass
@@ -80,41 +78,10 @@ def render_partnership(path: str) -> Outcome:
 
 
 def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
-    """Each partnership's outcome as it finishes, in or out of order. Only a few are in flight at once, so memory
-    stays flat whatever the number of partnerships: each outcome is written and dropped before many more come."""
-    if jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            checkpoint()
-            yield render_partnership(path)
-            progress()
-        return
+    """Each partnership's outcome as it finishes, in or out of order, with few in flight at once."""
     lib: Library = _STATE["library"]  # type: ignore[assignment]
-    workers = min(jobs, len(paths))
-    window = workers * IN_FLIGHT
-    todo = iter(paths)
-    with process_pool(max_workers=workers, initializer=_init_worker,
-                      initargs=(str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"])) as pool:
-        pending: set = set()
-
-        def fill() -> None:
-            with signals_held():
-                while len(pending) < window:
-                    path = next(todo, None)
-                    if path is None:
-                        return
-                    pending.add(pool.submit(render_partnership, path))
-
-        fill()
-        while pending:
-            with stoppable():  # waiting on the workers: a signal stops it at once
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                pending.discard(future)
-                outcome = future.result()
-                del future
-                yield outcome
-                progress()
-            fill()
+    return streamed(paths, jobs, render_partnership, progress, _init_worker,
+                    (str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"]))
 
 
 class _Progress:

@@ -28,7 +28,9 @@ P, TBL, TR, TC, R, T = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "r", "t"))
 PPR, RPR, TRPR, TCPR = (f"{_W}{t}" for t in ("pPr", "rPr", "trPr", "tcPr"))
 BOOKMARKS = (f"{_W}bookmarkStart", f"{_W}bookmarkEnd")
 _ID_BOOKMARK = "_pk"
-_WORDS = re.compile(r"\s+|[^\s]+")
+# Spaces, numbers (a clause number such as 14.5 is one), words and single marks: "quiet," against "quiet, timely"
+# is then one insertion, not a deleted word and an inserted phrase.
+_WORDS = re.compile(r"\s+|\d+(?:[.,]\d+)*|\w+|[^\w\s]")
 
 
 def _local(el: Any) -> str:
