@@ -401,13 +401,16 @@ def html_report(outcomes: list[Outcome], baseline: str, today: date) -> str:
     c = counts(outcomes)
     said = {"changed": "must be signed again", "mismatch": "signed copy edited after signing",
             "unsigned": "not signed", "overdue": "review due", "unchanged": "unchanged"}
+    titles = {cid: title for cid, title, *_ in library_summary(outcomes) if title}
     rows = []
     for o in outcomes:
+        clauses = ", ".join(f'<span title="{e(c)}">{e(titles.get(c, c))}</span>' for c in o.library)
+        facts = ", ".join(e(f.replace(".", " \u203a ")) for f in o.partnership)
         reds = " ".join(f'<a href="{e(Path(r).parent.name)}/{e(Path(r).name)}">{e(Path(r).name)}</a>'
                         for r in o.redlines)
         rows.append(f"<tr class=\"{o.status}\"><td>{e(o.id or o.path)}</td><td>{e(said[o.status])}</td>"
-                    f"<td>{o.review_due or ''}</td><td>{e(', '.join(o.library))}</td>"
-                    f"<td>{e(', '.join(o.partnership))}</td><td>{e(o.why)}</td><td>{reds}</td></tr>")
+                    f"<td>{o.review_due or ''}</td><td>{clauses}</td>"
+                    f"<td>{facts}</td><td>{e(o.why)}</td><td>{reds}</td></tr>")
     changes = []
     for cid, title, n, old, new in library_summary(outcomes):
         marked = "".join(e(t) if op == "=" else f"<del>{e(t)}</del>" if op == "-" else f"<ins>{e(t)}</ins>"
