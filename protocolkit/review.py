@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -234,22 +235,60 @@ def _against_copies(outcome: Outcome, model: Any, docs: dict[str, Document], sig
         if copy is None:
             missing.append(KIND_NAMES[kind])
             continue
-        old = read_document(copy, kind)
-        old_fp, now = old.fingerprint(), doc.fingerprint()
-        if old_fp == now:
-            continue
+        now = doc.fingerprint()
         recorded = getattr(signed, kind, "") if signed is not None else ""
-        total = diff_documents(old, doc)
-        outcome.clauses += [c for c in sorted(total.changed_ids()) if c not in outcome.clauses]
-        if recorded and old_fp != recorded:
+        printed = printed_fingerprint(copy)
+        if copy.suffix.lower() == ".pdf":
+            # A PDF's text cannot be read back exactly into the tree it was built from, so the fingerprint it
+            # prints stands for it; with no fingerprint printed it is compared as text, and differs.
+            old = None
+            old_fp = printed or read_document(copy, kind).fingerprint()
+            edited = False
+        else:
+            old = read_document(copy, kind)
+            old_fp = old.fingerprint()
+            edited = bool(printed) and old_fp != printed  # its text no longer gives the fingerprint it prints
+        if old_fp == now and not edited:
+            continue
+        if edited or (recorded and old_fp != recorded):
             outcome.status = "mismatch"
             outcome.why = (f"the signed {KIND_NAMES[kind]} matches neither today's build nor the fingerprint recorded "
                            f"when it was signed: it was edited after it was built")
         elif outcome.status != "mismatch":
             outcome.status = "changed"
+        if old is None:
+            outcome.why = outcome.why or (f"the signed {KIND_NAMES[kind]} is a PDF, which gives no redline: keep the "
+                                          f".docx beside it for one")
+            continue
+        total = diff_documents(old, doc)
+        outcome.clauses += [c for c in sorted(total.changed_ids()) if c not in outcome.clauses]
         outcome.redlines.append(_redline(outcome, kind, total, f"signed {copy.name}", "today's build"))
     if missing and outcome.status == "unchanged":
         outcome.status, outcome.why = "unsigned", f"no signed copy of the {' or the '.join(missing)}"
+
+
+# 64 hex digits, which a PDF's text may break across lines
+_HEX = re.compile(r"(?<![0-9a-z])((?:[0-9a-f]\s*){63}[0-9a-f])(?![0-9a-z])")
+
+
+def printed_fingerprint(path: Path) -> str:
+    """The fingerprint a built copy states: a .docx in its custom properties, a PDF in its document control."""
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pdfminer.high_level import extract_text
+
+            text = extract_text(str(path), maxpages=4)
+            at = text.find("Fingerprint")
+            found = _HEX.search(text, at) if at >= 0 else None
+            return re.sub(r"\s+", "", found.group(1)) if found else ""
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            custom = zf.read("docProps/custom.xml").decode("utf-8", "replace")
+        found = re.search(r'name="Fingerprint"><vt:lpwstr>([0-9a-f]{64})<', custom)
+        return found.group(1) if found else ""
+    except (OSError, KeyError, ValueError, Exception):  # a copy written elsewhere states none
+        return ""
 
 
 def _redline(outcome: Outcome, kind: str, diff: Any, old_label: str, new_label: str) -> str:

@@ -197,3 +197,23 @@ def test_exit_code_and_the_one_baseline_rule(run, county, monkeypatch):
     both = run("review", county["repo"] / "partnerships", "--since", "HEAD~1", "--signed", county["copies"],
                "--out", out)
     assert both.exit_code == 2 and "one baseline" in both.output
+
+
+def test_signed_pdf_copies_are_matched_by_the_fingerprint_they_print(run, county, tmp_path, soffice):
+    work = tmp_path / "signed-state"
+    subprocess.run(["git", "worktree", "add", "-q", "--detach", str(work), "HEAD~1"], cwd=county["repo"], check=True,
+                   capture_output=True)
+    other = next(p.stem for p in sorted(EXAMPLES.glob("*.yaml")) if p.stem not in county["users"])
+    copies = tmp_path / "pdf-copies"
+    for pid in ("northgate-high", other):
+        assert run("build", work / "partnerships" / f"{pid}.yaml", "--out", copies, "--pdf").exit_code == 0
+    for docx in copies.glob("*/*.docx"):
+        docx.unlink()  # only the PDFs were kept
+    out = tmp_path / "review-pdf"
+    result = run("review", county["repo"] / "partnerships" / "northgate-high.yaml",
+                 county["repo"] / "partnerships" / f"{other}.yaml", "--signed", copies, "--out", out, "--format",
+                 "json", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    by_id = {p["id"]: p for p in json.loads(result.stdout)["partnerships"]}
+    assert by_id["northgate-high"]["status"] == "changed"
+    assert by_id[other]["status"] in ("unchanged", "overdue")
