@@ -11,6 +11,7 @@ signed: what is recorded must be what `build` would write.
 from __future__ import annotations
 
 import io
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -80,8 +81,8 @@ def _with_signature(path: Path, index: int, day: date, names: list[str], fingerp
 
     The lines are inserted into the text rather than the whole file dumped again: ruamel.yaml keeps comments and
     key order, but it re-indents sequences and re-wraps to its own layout, and a coordinator's file should change
-    by the lines recorded and no others. Only a history written in flow style ({...}) is dumped through
-    ruamel.yaml, which is then the one way to place the lines."""
+    by the lines recorded and no others. An entry written in flow style ({...}) gets the record before its closing
+    brace; only a history that is itself one flow sequence ([...]) is dumped through ruamel.yaml."""
     import json
 
     from ruamel.yaml import YAML
@@ -94,7 +95,7 @@ def _with_signature(path: Path, index: int, day: date, names: list[str], fingerp
     data = yaml.load(original)
     history = data["history"]
     entry = history[index]
-    if history.fa.flow_style() or entry.fa.flow_style():
+    if history.fa.flow_style():
         return _dumped(yaml, data, entry, day, names, fingerprints)
     newline = "\r\n" if "\r\n" in original else "\n"
     lines = original.splitlines(keepends=True)
@@ -103,6 +104,25 @@ def _with_signature(path: Path, index: int, day: date, names: list[str], fingerp
     after = keys[keys.index("history") + 1:]
     end = history[index + 1].lc.line if index + 1 < len(history) else \
         (data.lc.key(after[0])[0] if after else len(lines))
+    record = [f"on: {day.isoformat()}", f"by: [{', '.join(json.dumps(n, ensure_ascii=False) for n in names)}]"]
+    record += [f"{kind}: {fingerprints[kind]}" for kind in ("protocol", "dsa") if kind in fingerprints]
+    if entry.fa.flow_style():
+        if "signed" in entry:  # signed again: the earlier record of this version is replaced where it is
+            region = "".join(lines[start:end])
+            found = list(re.finditer(r"signed:\s*\{[^{}]*\}", region))
+            if len(found) != 1:
+                return _dumped(yaml, data, entry, day, names, fingerprints)
+            m = found[0]
+            region = region[:m.start()] + "signed: {" + ", ".join(record) + "}" + region[m.end():]
+            return "".join(lines[:start]) + region + "".join(lines[end:])
+        # `- {version: …, summary: …}`: the record goes in before the entry's closing brace
+        for i in range(min(end, len(lines)) - 1, start - 1, -1):
+            code = re.sub(r"\s#.*$", "", lines[i].rstrip("\r\n"))
+            at = code.rfind("}")
+            if at >= 0:
+                lines[i] = lines[i][:at] + ", signed: {" + ", ".join(record) + "}" + lines[i][at:]
+                return "".join(lines)
+        return _dumped(yaml, data, entry, day, names, fingerprints)
     if "signed" in entry:  # signed again: the earlier record of this version is replaced
         entry_keys = list(entry)
         at = entry.lc.key("signed")[0]
@@ -118,9 +138,7 @@ def _with_signature(path: Path, index: int, day: date, names: list[str], fingerp
     if not lines[last].endswith(("\n", "\r")):
         lines[last] += newline
     pad = " " * col
-    block = [f"{pad}signed:", f"{pad}  on: {day.isoformat()}",
-             f"{pad}  by: [{', '.join(json.dumps(n, ensure_ascii=False) for n in names)}]"]
-    block += [f"{pad}  {kind}: {fingerprints[kind]}" for kind in ("protocol", "dsa") if kind in fingerprints]
+    block = [f"{pad}signed:"] + [f"{pad}  {line}" for line in record]
     lines[last + 1:last + 1] = [line + newline for line in block]
     return "".join(lines)
 

@@ -76,3 +76,18 @@ def test_a_file_with_errors_or_no_history_entry_for_its_version_is_not_signed(ru
 
     future = run("signed", _copy(tmp_path / "newer", "beacon-pru.yaml"), "--on", "2099-01-01")
     assert future.exit_code == 2 and "has not come yet" in future.output
+
+
+def test_a_history_entry_in_flow_style_gets_its_record_in_place_and_signing_again_replaces_it(run, tmp_path):
+    path = _copy(tmp_path, "wensum-valley-pcso.yaml")
+    before = path.read_text(encoding="utf-8").splitlines()
+    assert "  - {version:" in "\n".join(before), "the example writes its history in flow style"
+    for day in ("2026-12-01", "2026-12-02"):
+        assert run("signed", path, "--on", day).exit_code == 0
+        after = path.read_text(encoding="utf-8").splitlines()
+        changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+        assert len(after) == len(before) and len(changed) == 1, changed
+        line = after[changed[0]]
+        assert line.startswith(before[changed[0]][:-1]) and f"signed: {{on: {day}, by: [" in line
+        assert line.count("signed:") == 1
+    assert _check_rules(run, path) == []
