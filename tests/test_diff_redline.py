@@ -435,3 +435,22 @@ def test_the_redline_names_versions_by_file_name_and_says_where_it_is(run, tmp_p
         header = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
     assert "from old.yaml to new.yaml" in header
     assert str(tmp_path) not in header
+
+
+def test_every_contents_page_reference_finds_its_heading_in_both_views(run, tmp_path):
+    """A removed section's contents entry is deleted with its page reference; the heading it refers to is deleted
+    too, and keeps its bookmark, so the markup and the rejected view show a page number, not a broken field."""
+    root = body_xml(write_redline(run, tmp_path, OLD_DOCX, NEW_DOCX))
+    fields = "".join(t.text or "" for t in root.iter(W + "instrText", W + "delInstrText"))
+    targets = set(re.findall(r"PAGEREF (\S+)", fields))
+    starts = list(root.iter(W + "bookmarkStart"))
+    names = {b.get(W + "name") for b in starts}
+    assert targets and targets <= names, sorted(targets - names)
+    ids = [b.get(W + "id") for b in starts]
+    assert len(ids) == len(set(ids)), "bookmark ids are unique"
+    assert sorted(ids) == sorted(b.get(W + "id") for b in root.iter(W + "bookmarkEnd"))
+    for accept in (True, False):
+        view = resolved(etree.tostring(root), accept=accept)
+        kept = {b.get(W + "name") for b in view.iter(W + "bookmarkStart")}
+        refs = "".join(t.text or "" for t in view.iter(W + "instrText"))
+        assert set(re.findall(r"PAGEREF (\S+)", refs)) <= kept, accept

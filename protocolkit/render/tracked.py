@@ -59,8 +59,25 @@ def _key(el: Any) -> tuple:
 
 
 class Merger:
-    def __init__(self, revisions: Revisions):
+    def __init__(self, revisions: Revisions, new_bookmarks: set[str] | None = None, next_bookmark: int = 0):
         self.revs = revisions
+        # the bookmarks NEW holds (by name), and the next free bookmark id: deleted text keeps a bookmark only
+        # when NEW has none of that name (a removed section's heading), renumbered so ids stay unique, so that
+        # the old contents entry's page reference still finds its heading in the markup and once rejected
+        self.new_bookmarks = new_bookmarks if new_bookmarks is not None else set()
+        self.next_bookmark = next_bookmark
+
+    def deleted_bookmarks(self, el: Any) -> None:
+        renumbered: dict[str, str] = {}
+        for b in list(el.iter(*BOOKMARKS)):
+            if b.tag == BOOKMARKS[0] and b.get(f"{_W}name", "") not in self.new_bookmarks:
+                renumbered[b.get(f"{_W}id", "")] = str(self.next_bookmark)
+                b.set(f"{_W}id", str(self.next_bookmark))
+                self.next_bookmark += 1
+            elif b.tag == BOOKMARKS[1] and b.get(f"{_W}id", "") in renumbered:
+                b.set(f"{_W}id", renumbered[b.get(f"{_W}id", "")])
+            else:
+                b.getparent().remove(b)
 
     def mark(self, op: str) -> Any:
         el = etree.Element(f"{_W}{'ins' if op == '+' else 'del'}")
@@ -85,7 +102,7 @@ class Merger:
         self._track_runs(p, op)
         self._track_mark(p, op)
         if op == "-":
-            _drop_bookmarks(p)
+            self.deleted_bookmarks(p)
         return p
 
     def _track_runs(self, p: Any, op: str) -> None:
@@ -227,7 +244,7 @@ class Merger:
         for p in tr.iter(P):
             self._track_runs(p, op)
         if op == "-":
-            _drop_bookmarks(tr)
+            self.deleted_bookmarks(tr)
         return tr
 
     def row(self, old: Any, new: Any) -> Any:
@@ -259,12 +276,6 @@ def _insert_ordered(parent: Any, child: Any, order: str) -> None:
             parent.insert(i, child)
             return
     parent.append(child)
-
-
-def _drop_bookmarks(el: Any) -> None:
-    """Deleted text keeps no bookmarks: the new version's are the document's."""
-    for b in list(el.iter(*BOOKMARKS)):
-        b.getparent().remove(b)
 
 
 def _as_deleted(el: Any) -> None:
@@ -332,14 +343,29 @@ def _grouped(merged: list[tuple[str, tuple]]) -> list[tuple[str, list[Any]]]:
     return groups
 
 
+_BOOKMARK = re.compile(r'<w:bookmarkStart\b[^>]*?w:id="(\d+)"[^>]*?w:name="([^"]*)"|'
+                       r'<w:bookmarkStart\b[^>]*?w:name="([^"]*)"[^>]*?w:id="(\d+)"')
+
+
+def _merger(old_xml: str, new_xml: str, revisions: Revisions) -> Merger:
+    """A Merger that knows NEW's bookmarks and numbers kept old ones after every id either version uses."""
+    names, ids = set(), [0]
+    for xml, collect in ((new_xml, True), (old_xml, False)):
+        for m in _BOOKMARK.finditer(xml):
+            ids.append(int(m.group(1) or m.group(4)))
+            if collect:
+                names.add(m.group(2) if m.group(2) is not None else m.group(3))
+    return Merger(revisions, names, max(ids) + 1)
+
+
 def merge_part(old_xml: str, new_xml: str, revisions: Revisions) -> str:
     """One part (main document, header or footer) of NEW with its differences from OLD tracked."""
-    fast = _merge_blocks_as_text(old_xml, new_xml, Merger(revisions))
+    fast = _merge_blocks_as_text(old_xml, new_xml, _merger(old_xml, new_xml, revisions))
     if fast is not None:
         return fast
     old_root = etree.fromstring(old_xml.encode("utf-8"))
     new_root = etree.fromstring(new_xml.encode("utf-8"))
-    merger = Merger(revisions)
+    merger = _merger(old_xml, new_xml, revisions)
     old_holder = old_root.find(f"{_W}body") if old_root.find(f"{_W}body") is not None else old_root
     new_holder = new_root.find(f"{_W}body") if new_root.find(f"{_W}body") is not None else new_root
     olds = [c for c in old_holder if c.tag in (P, TBL)]
