@@ -474,3 +474,19 @@ def load_model(path: Path | str, model: type[M], display: str | None = None) -> 
         return None, None, [problem.finding]
     instance, findings = validate(doc, model)
     return instance, doc, findings
+
+
+_ID_LINE = re.compile(r"""^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"][^\s#]*))[ \t]*(?:#.*)?$""", re.M)
+
+
+def declared_id(path: Path) -> str | None:
+    """The top-level `id:` a block-style partnership file declares, found without parsing it (build reads every
+    file's id before any is rendered); None when it is written some other way or the file cannot be read."""
+    from protocolkit.files import TooLarge, read_bounded
+
+    try:
+        text = read_bounded(path, MAX_BYTES).decode("utf-8", "replace")
+    except (InputError, TooLarge, OSError):
+        return None
+    match = _ID_LINE.search(text)
+    return next(g for g in match.groups() if g is not None) if match else None

@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
 import subprocess
 import sys
 import tarfile
@@ -225,7 +224,7 @@ def _against_revision(outcome: Outcome, path: Path, model: Any, docs: dict[str, 
 
 def _against_copies(outcome: Outcome, model: Any, docs: dict[str, Document], signed: Any) -> None:
     from protocolkit.diff.tree import diff_documents
-    from protocolkit.read import read_document
+    from protocolkit.read import printed_fingerprint, read_document
 
     root = Path(_STATE["signed_dir"]) / outcome.id
     missing = []
@@ -237,7 +236,7 @@ def _against_copies(outcome: Outcome, model: Any, docs: dict[str, Document], sig
             continue
         now = doc.fingerprint()
         recorded = getattr(signed, kind, "") if signed is not None else ""
-        printed = printed_fingerprint(copy)
+        printed = printed_fingerprint(copy)  # (read/: the copy's own statement of what it was built from)
         if copy.suffix.lower() == ".pdf":
             # A PDF's text cannot be read back exactly into the tree it was built from, so the fingerprint it
             # prints stands for it; with no fingerprint printed it is compared as text, and differs.
@@ -265,30 +264,6 @@ def _against_copies(outcome: Outcome, model: Any, docs: dict[str, Document], sig
         outcome.redlines.append(_redline(outcome, kind, total, f"signed {copy.name}", "today's build"))
     if missing and outcome.status == "unchanged":
         outcome.status, outcome.why = "unsigned", f"no signed copy of the {' or the '.join(missing)}"
-
-
-# 64 hex digits, which a PDF's text may break across lines
-_HEX = re.compile(r"(?<![0-9a-z])((?:[0-9a-f]\s*){63}[0-9a-f])(?![0-9a-z])")
-
-
-def printed_fingerprint(path: Path) -> str:
-    """The fingerprint a built copy states: a .docx in its custom properties, a PDF in its document control."""
-    try:
-        if path.suffix.lower() == ".pdf":
-            from pdfminer.high_level import extract_text
-
-            text = extract_text(str(path), maxpages=4)
-            at = text.find("Fingerprint")
-            found = _HEX.search(text, at) if at >= 0 else None
-            return re.sub(r"\s+", "", found.group(1)) if found else ""
-        import zipfile
-
-        with zipfile.ZipFile(path) as zf:
-            custom = zf.read("docProps/custom.xml").decode("utf-8", "replace")
-        found = re.search(r'name="Fingerprint"><vt:lpwstr>([0-9a-f]{64})<', custom)
-        return found.group(1) if found else ""
-    except (OSError, KeyError, ValueError, Exception):  # a copy written elsewhere states none
-        return ""
 
 
 def _redline(outcome: Outcome, kind: str, diff: Any, old_label: str, new_label: str) -> str:

@@ -8,7 +8,6 @@ in one LibreOffice run at the end.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +17,10 @@ from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.check.config import Config, find_config
 from protocolkit.check.engine import gate
-from protocolkit.files import TooLarge, read_bounded, remove_leftovers, write_file
+from protocolkit.files import remove_leftovers, write_file
 from protocolkit.findings import Finding, InputError, finding_line, visible
 from protocolkit.library import Library, library_note, load_library, project_library
-from protocolkit.load import MAX_BYTES, position
+from protocolkit.load import declared_id, position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
 from protocolkit.parallel import streamed
@@ -179,9 +178,6 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
     return code
 
 
-_ID_LINE = re.compile(r"""^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"][^\s#]*))[ \t]*(?:#.*)?$""", re.M)
-
-
 def _claimed_ids(paths: list[str]) -> dict[str, str]:
     """Each partnership id and the first file (in the order found) that claims it, read from the files' `id:` lines
     before any is rendered, so that which of two files sharing an id is built does not depend on which worker
@@ -189,13 +185,9 @@ def _claimed_ids(paths: list[str]) -> dict[str, str]:
     owners: dict[str, str] = {}
     for path in paths:
         checkpoint()
-        try:
-            text = read_bounded(Path(path), MAX_BYTES).decode("utf-8", "replace")
-        except (InputError, TooLarge, OSError):
-            continue  # the worker reports it
-        match = _ID_LINE.search(text)
-        if match:
-            owners.setdefault(next(g for g in match.groups() if g is not None), path)
+        declared = declared_id(Path(path))
+        if declared:
+            owners.setdefault(declared, path)
     return owners
 
 
