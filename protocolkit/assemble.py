@@ -360,14 +360,96 @@ def counted(value: Any) -> Any:
     return value
 
 
-def render_text(text: str, context: dict[str, Any]) -> str:
+def render_text(text: str, context: dict[str, Any], seen: dict | None = None) -> str:
     """Fill a clause's template within MAX_OUTPUT and MAX_ITERATIONS; raises UndefinedError, SecurityError,
-    TemplateSyntaxError, TemplateRefused or TemplateLimit."""
+    TemplateSyntaxError, TemplateRefused or TemplateLimit. `seen` keeps the values already read from this context,
+    for the next text filled from it."""
     if "{" not in text:
         return text
     template = _compiled(text)
     if isinstance(template, TemplateRefused):
         raise TemplateRefused(str(template))  # a fresh one: the cached instance would gather every traceback
+    if seen is None:
+        seen = {}
+    values = []
+    for path in _reads(text):
+        value = seen.get(path)
+        if value is None:
+            value = seen[path] = _read_value(context, path)
+        values.append(value)
+    key = (text, tuple(values))
+    filled = _FILLED.get(key)
+    if filled is None:
+        filled = _fill(template, context)
+        if len(_FILLED) >= _FILLED_MAX:
+            _FILLED.clear()
+        _FILLED[key] = filled
+    return filled
+
+
+# Filled texts by template and the values it reads. A county's partnerships share most clauses and most of the values
+# those clauses read (the force, the officer's title, the deployment's model), so each clause is filled once for each
+# distinct set of values instead of once for every document. Only what rendered is kept: a failure is raised afresh.
+_FILLED: dict[tuple[str, tuple[str, ...]], str] = {}
+_FILLED_MAX = 50_000
+
+
+@lru_cache(maxsize=8192)
+def _reads(text: str) -> tuple[tuple[str | int, ...], ...]:
+    """Every context value a template can read: `officer.term` as ("officer", "term"), a constant subscript the
+    same way, and a name used in any other way (looped over, filtered, passed whole) as the whole value."""
+    found: dict[tuple[str | int, ...], None] = {}
+
+    def visit(node: nodes.Node) -> None:
+        path = _path(node)
+        if path is not None:
+            found[path] = None
+            return
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            found[(node.name,)] = None
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(_ENV.parse(text))
+    return tuple(found)
+
+
+def _path(node: nodes.Node) -> tuple[str | int, ...] | None:
+    """("officer", "term") for `officer.term` or `officer["term"]`; None for anything but a name's attributes."""
+    parts: list[str | int] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and \
+                type(node.arg.value) in (str, int):
+            parts.append(node.arg.value)
+            node = node.node
+        else:
+            break
+    if not parts or not isinstance(node, nodes.Name) or node.ctx != "load":
+        return None
+    return (node.name, *reversed(parts))
+
+
+def _read_value(context: dict[str, Any], path: tuple[str | int, ...]) -> str:
+    """The value at a path, as its repr; where the path leaves the plain data (a dict method, say), the whole value
+    it left from, so that the key always covers everything the template could see."""
+    value = context.get(path[0], _ABSENT) if isinstance(path[0], str) else _ABSENT
+    for part in path[1:]:
+        if isinstance(value, dict) and part in value and not hasattr(dict, part):  # `local.items` is a method
+            value = value[part]
+        elif isinstance(value, list) and type(part) is int and -len(value) <= part < len(value):
+            value = value[part]
+        else:
+            break
+    return repr(value)
+
+
+_ABSENT = object()
+
+
+def _fill(template: Template, context: dict[str, Any]) -> str:
     token = _WORK.set([MAX_ITERATIONS])
     try:
         out: list[str] = []
@@ -388,6 +470,12 @@ _BULLET = re.compile(r"^\s*[-*]\s+")
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Blank lines part paragraphs; lines starting '- ' are bullets (indented lines continue them); lines starting
     '|' are the rows of a table (the first its heading row)."""
+    return [Paragraph(words, style) for words, style in _split(text)]  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=16384)
+def _split(text: str) -> tuple[tuple[str, str], ...]:
+    """split_paragraphs as (text, style) pairs, once for each filled text a county's documents share."""
     out: list[Paragraph] = []
     current: list[str] = []
     style = "body"
@@ -423,7 +511,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         else:
             current.append(stripped)
     flush()
-    return out
+    return tuple((p.text, p.style) for p in out)
 
 
 # -- assembly -------------------------------------------------------------------------
@@ -511,24 +599,39 @@ def template_problem(ast: nodes.Template) -> str | None:
     return None
 
 
+_MEMO_MAX = 256
+
+
 def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple[list[_Candidate], list[Finding]]:
     facts = partnership_facts(p)
     include, exclude = set(p.clauses.include), set(p.clauses.exclude)
     # A partnership of colleges only is drafted in a college's words; local clauses keep the user's own words.
     words = college_words if all(s.status == "further-education" for s in p.schools) else (lambda t: t)
-    chosen: list[_Candidate] = []
     findings: list[Finding] = []
-    for lc in lib.clauses.values():
-        c = lc.model
-        if kind not in c.documents or c.id in exclude:
-            continue
-        if c.id not in include:
-            if c.optional or c.status == "deprecated":
+    college = words is college_words
+    # Which library clauses apply, and in what words, follows from these alone: it is worked out once for each
+    # combination a library meets (a county's partnerships share a handful), then copied for each document.
+    key = (kind, tuple(sorted(include)), tuple(sorted(exclude)), college,
+           tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in facts.items()))
+    picked = lib.memo.get(("selected", key))
+    if picked is None:
+        picked = []
+        for lc in lib.clauses.values():
+            c = lc.model
+            if kind not in c.documents or c.id in exclude:
                 continue
-            if c.when and not condition.evaluate(condition.parse(c.when), facts):
-                continue
-        chosen.append(_Candidate(c.id, words(c.title), c.section, c.order, lc.index, words(c.text),
-                                 [words(i) for i in c.items], list(c.cites), lc.source, lc.text_source))
+            if c.id not in include:
+                if c.optional or c.status == "deprecated":
+                    continue
+                if c.when and not condition.evaluate(condition.parse(c.when), facts):
+                    continue
+            picked.append((c.id, words(c.title), c.section, c.order, lc.index, words(c.text),
+                           tuple(words(i) for i in c.items), tuple(c.cites), lc.source, lc.text_source))
+        if len(lib.memo) >= _MEMO_MAX:
+            lib.memo.clear()
+        lib.memo[("selected", key)] = picked
+    chosen = [_Candidate(i, title, sec, order, index, text, list(items), list(cites), source, text_source)
+              for i, title, sec, order, index, text, items, cites, source, text_source in picked]
     base = len(lib.clauses)
     for i, local in enumerate(p.clauses.local):
         if kind in local.documents:
@@ -546,10 +649,12 @@ def _selected(p: Partnership, lib: Library, kind: str, psource: Source) -> tuple
     return chosen, findings
 
 
-def assemble(p: Partnership, lib: Library, kind: str, path: str = "", positions: Any = None) -> tuple[Document, list[Finding]]:
+def assemble(p: Partnership, lib: Library, kind: str, path: str = "", positions: Any = None,
+             context: dict[str, Any] | None = None) -> tuple[Document, list[Finding]]:
     """The numbered document tree for one document of one partnership, and any problems met on the way.
 
-    `positions` maps a clause id to the Source of its override or local clause in the partnership file.
+    `positions` maps a clause id to the Source of its override or local clause in the partnership file; `context`
+    is template_context(p), when the caller has it already.
     """
     positions = positions or {}
     spec = lib.documents[kind]
@@ -558,7 +663,8 @@ def assemble(p: Partnership, lib: Library, kind: str, path: str = "", positions:
     for cand in chosen:
         if cand.id in positions:
             cand.text_source = cand.source = positions[cand.id]
-    context = template_context(p)
+    context = context if context is not None else template_context(p)
+    seen: dict = {}  # the values read from the context so far
     by_section: dict[str, list[_Candidate]] = {}
     for cand in chosen:
         by_section.setdefault(cand.section, []).append(cand)
@@ -569,7 +675,7 @@ def assemble(p: Partnership, lib: Library, kind: str, path: str = "", positions:
             continue
         section = Section(sec.id, sec.title)
         for cand in cands:
-            clause, problems = _render_clause(cand, context)
+            clause, problems = _render_clause(cand, context, seen)
             findings += problems
             section.clauses.append(clause)
         doc.sections.append(section)
@@ -596,7 +702,7 @@ def _undefined(message: str, context: dict[str, Any]) -> str:
     return f"{message}: set it in the partnership file (for local values, under 'variables:') or fix the clause"
 
 
-def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, list[Finding]]:
+def _render_clause(cand: _Candidate, context: dict[str, Any], seen: dict) -> tuple[Clause, list[Finding]]:
     findings: list[Finding] = []
     paragraphs: list[Paragraph] = []
     pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
@@ -607,7 +713,7 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
                 findings += problems
                 continue
         try:
-            rendered = render_text(text, context)
+            rendered = render_text(text, context, seen)
         except TemplateRefused as exc:
             findings.append(Finding.at(cand.text_source, "template-unsafe", "error",
                                        f"clause {cand.id!r}: refused: {exc}", clause=cand.id))
@@ -634,7 +740,8 @@ def _render_clause(cand: _Candidate, context: dict[str, Any]) -> tuple[Clause, l
             findings.append(Finding.at(cand.text_source, "template-error", "error",
                                        f"clause {cand.id!r}: template failed: {exc}", clause=cand.id))
             continue
-        bad = CONTROL_CHARS.search(rendered)
+        # the file's own strings were checked when it was read: only what a template made can hold one
+        bad = CONTROL_CHARS.search(rendered) if rendered is not text else None
         if bad:
             findings.append(Finding.at(cand.text_source, "template-error", "error",
                                        f"clause {cand.id!r}: the filled text would hold the control character "

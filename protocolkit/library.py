@@ -43,6 +43,8 @@ class Library:
     files: list[YamlFile] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     _template_findings: list[Finding] | None = field(default=None, repr=False)
+    # what assembly worked out from the library alone, for the next partnership (see assemble._selected)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def template_findings(self) -> list[Finding]:
         """Static problems in every clause's template (syntax, unknown variables); worked out on first use."""

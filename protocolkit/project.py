@@ -15,7 +15,7 @@ from typing import Literal
 
 from ruamel.yaml.comments import CommentedMap
 
-from protocolkit.assemble import assemble
+from protocolkit.assemble import assemble, template_context
 from protocolkit.document import Document, Source
 from protocolkit.files import read_bounded, special_kind, wide_encoding
 from protocolkit.findings import Finding, InputError
@@ -219,10 +219,11 @@ def assemble_documents(loaded: LoadedPartnership, lib: Library, kinds: list[str]
     docs: dict[str, Document] = {}
     findings: list[Finding] = []
     seen: set[tuple] = set()
+    context = template_context(loaded.model)  # the same for every document
     for kind in kinds:
         if kind not in lib.documents:
             raise InputError(f"{lib.root}: the library has no {kind!r} document in {DOCUMENTS_FILE}")
-        doc, problems = assemble(loaded.model, lib, kind, loaded.path, loaded.positions)
+        doc, problems = assemble(loaded.model, lib, kind, loaded.path, loaded.positions, context)
         docs[kind] = doc
         for f in problems:
             key = (f.rule, f.message, f.path, f.line)

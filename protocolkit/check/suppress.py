@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from protocolkit.findings import Finding
 
@@ -27,6 +28,13 @@ class Suppression:
 
 def suppressions(path: str, text: str) -> list[Suppression]:
     """The suppression comments in one YAML file."""
+    if "protocolkit:" not in text:
+        return []
+    return [Suppression(path, n, col, targets, list(rules)) for n, col, targets, rules in _directives(text)]
+
+
+@lru_cache(maxsize=256)  # build's gate asks again for every library file with each partnership
+def _directives(text: str) -> tuple[tuple[int, int, tuple[int, ...], tuple[str, ...]], ...]:
     out = []
     for n, line in enumerate(text.splitlines(), start=1):
         if "protocolkit:" not in line:
@@ -37,8 +45,8 @@ def suppressions(path: str, text: str) -> list[Suppression]:
         rules = [r.strip() for r in m.group(1).split(",") if r.strip()]
         alone = not line[: m.start()].strip()
         targets = (n, n + 1) if alone else (n,)
-        out.append(Suppression(path, n, m.start() + 1, targets, rules))
-    return out
+        out.append((n, m.start() + 1, targets, tuple(rules)))
+    return tuple(out)
 
 
 def apply_suppressions(findings: list[Finding], texts: dict[str, str], checked: set[str]) -> list[Finding]:

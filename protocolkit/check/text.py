@@ -46,7 +46,15 @@ class YamlText:
 
 
 def yaml_texts(yfile: YamlFile, skip: tuple[str, ...] = ()) -> Iterator[YamlText]:
-    """Every string value in a YAML file, in file order; top-level keys in `skip` are left out."""
+    """Every string value in a YAML file, in file order; top-level keys in `skip` are left out. The file is walked
+    once, for the first rule that asks; the rest read what it found."""
+    texts = yfile.memo.get("texts")
+    if texts is None:
+        texts = yfile.memo["texts"] = list(_walk(yfile))
+    return iter(texts) if not skip else (t for t in texts if t.loc[0] not in skip)
+
+
+def _walk(yfile: YamlFile) -> Iterator[YamlText]:
     clause_ids: dict[int, str] = {}
     data = yfile.data
     if isinstance(data, CommentedMap) and isinstance(data.get("clauses"), CommentedSeq):
@@ -64,7 +72,7 @@ def yaml_texts(yfile: YamlFile, skip: tuple[str, ...] = ()) -> Iterator[YamlText
             return str(node.get("id")) if isinstance(node, CommentedMap) else None
         return None
 
-    for loc, value, line, col in string_values(data, skip):
+    for loc, value, line, col in string_values(data):
         yield YamlText(yfile, value, line, col, loc, clause_of(loc))
 
 

@@ -17,7 +17,7 @@ from protocolkit.document import DOC_FILENAMES
 from protocolkit.check.rules.duplicate_id import partnership_twice
 from protocolkit.check.config import Config, find_config
 from protocolkit.check.engine import gate
-from protocolkit.files import remove_leftovers, write_file
+from protocolkit.files import flush_all, remove_leftovers, write_file
 from protocolkit.findings import Finding, InputError, finding_line, visible
 from protocolkit.library import Library, library_note, load_library, project_library
 from protocolkit.load import declared_id, position
@@ -171,6 +171,7 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
             built[outcome.path] = _write_outcome(out, outcome)
             written += built[outcome.path]
 
+    flush_all()
     written = [p for path in found for p in built.get(path, [])]  # listed in the order the files were found
     pdfs = convert_to_pdf(written, soffice, out) if soffice and written else []
     for path in written + pdfs:
@@ -199,7 +200,7 @@ def _write_outcome(out: Path, outcome: Outcome) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for kind, data in outcome.files.items():
             target = folder / f"{DOC_FILENAMES[kind]}.docx"
-            write_file(target, data)
+            write_file(target, data, durable=False)  # flushed all at once when the build ends
             written.append(target)
     except OSError as exc:
         raise InputError(f"{folder}: cannot write: {exc.strerror or exc}") from None

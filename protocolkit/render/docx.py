@@ -151,7 +151,7 @@ class BodyWriter:
         return wordml.paragraph(content, self.styles["section" if level == 1 else "clause"], keep, page_break)
 
     def text(self, text: str, kind: str = "body", keep: bool = False) -> str:
-        return wordml.paragraph(wordml.run(typeset(text)), self.styles[kind], keep)
+        return _text_paragraph(text, self.styles[kind], keep)
 
     def section(self, section: Section, new_page: bool) -> list[str]:
         keep = section.id == SIGNATURES_SECTION  # the signing words stay with the signature table after them
@@ -229,10 +229,16 @@ class BodyWriter:
         return "".join(paragraphs)
 
 
+@lru_cache(maxsize=32768)  # a county's documents share most of their paragraphs
+def _text_paragraph(text: str, style_id: str, keep: bool) -> str:
+    return wordml.paragraph(wordml.run(typeset(text)), style_id, keep)
+
+
 def _same_title(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
+@lru_cache(maxsize=32768)
 def id_bookmark(node_id: str, level: int) -> str:
     """The hidden bookmark name of a heading: Word allows 40 letters, digits and underscores, so ids are hashed."""
     return f"{BOOKMARK_PREFIX}{level}_{hashlib.sha256(node_id.encode('utf-8')).hexdigest()[:20]}"
@@ -281,6 +287,12 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
             f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>').encode("utf-8")
 
 
+@lru_cache(maxsize=32768)
+def _id_row(name: str, level: int, node_id: str, number: str) -> str:
+    return (f"<{'section' if level == 1 else 'clause'} bookmark={quoteattr(name)} id={quoteattr(node_id)}"
+            f" number={quoteattr(number)}/>")
+
+
 def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]], tables: int = 0) -> bytes:
     """The custom XML part mapping each heading's bookmark to its id, with the facts read/docx cannot see."""
     meta = doc.metadata
@@ -290,8 +302,7 @@ def ids_xml(doc: Document, recorded: list[tuple[str, int, str, str]], tables: in
              # how many tables the numbered body holds: the reader knows the next one is the signature table
              "tables": str(tables) if tables else ""}
     attrs = "".join(f" {k}={quoteattr(v)}" for k, v in facts.items() if v)
-    rows = "".join(f"<{'section' if level == 1 else 'clause'} bookmark={quoteattr(name)} id={quoteattr(node_id)}"
-                   f" number={quoteattr(number)}/>" for name, level, node_id, number in recorded)
+    rows = "".join(_id_row(*row) for row in recorded)
     # the parties and signatories, which the fingerprint covers and the front matter prints only as prose
     rows += "".join(f"<party name={quoteattr(p.name)} role={quoteattr(p.role)}/>" for p in meta.parties)
     rows += "".join(f"<signatory name={quoteattr(s.name)} role={quoteattr(s.role)} "

@@ -24,6 +24,7 @@ class Register(list):
         super().__init__(entries)
         self.always: dict[int, tuple[DatedReference, re.Pattern[str]]] = {}
         self.by_word: dict[str, list[tuple[int, DatedReference, re.Pattern[str]]]] = {}
+        self.seen: dict[str, list[tuple[DatedReference, re.Match[str], re.Pattern[str]]]] = {}
         for n, (entry, pattern) in enumerate((e, p) for e, ps in entries for p in ps):
             words = required_words(pattern.pattern)
             if words is None:
@@ -132,6 +133,21 @@ def dated_matches(text: str, register: Register) -> list[tuple[DatedReference, r
     """Each dated reference in the text, once: a place two patterns (or two entries) both match is reported once,
     for the longer match; a sentence that says the name was replaced, or that an entry's `unless` pattern matches,
     is not dated."""
+    known = register.seen.get(text)
+    if known is not None:
+        return known
+    found = _dated_matches(text, register)
+    if len(register.seen) >= _SEEN_MAX:
+        register.seen.clear()
+    register.seen[text] = found
+    return found
+
+
+# Texts already searched, per register: a county's partnerships share most of their paragraphs.
+_SEEN_MAX = 20_000
+
+
+def _dated_matches(text: str, register: Register) -> list[tuple[DatedReference, re.Match[str], re.Pattern[str]]]:
     hits = []
     for entry, pattern in register.candidates(text):
         for m in pattern.finditer(text):

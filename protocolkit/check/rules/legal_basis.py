@@ -27,6 +27,7 @@ Fails:    Section 115 Crime and Disorder Act 1998 enables the sharing of informa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from protocolkit.check.rules._common import at, text_files
@@ -71,7 +72,8 @@ ART9_MSG = ("the agreement shares special category or criminal offence data ({wh
             "(for example paragraph 18, safeguarding of children and individuals at risk)")
 
 
-def misuses(text: str) -> list[tuple[str, re.Pattern[str], re.Match[str]]]:
+@lru_cache(maxsize=16384)  # a county's partnerships share most of their paragraphs
+def misuses(text: str) -> tuple[tuple[str, re.Pattern[str], re.Match[str]], ...]:
     """(message, pattern, match) for each misused legal basis in a paragraph."""
     out = []
     for sentence in sentences(text):
@@ -83,7 +85,7 @@ def misuses(text: str) -> list[tuple[str, re.Pattern[str], re.Match[str]]]:
                 continue
             if m:
                 out.append((msg, pattern, m))
-    return out
+    return tuple(out)
 
 
 def check(subject: Subject) -> Iterator[Finding]:
@@ -99,7 +101,7 @@ def check(subject: Subject) -> Iterator[Finding]:
     else:
         for doc in subject.documents:
             if doc.kind == "dsa":
-                what = _unconditioned("\n".join(t.text for t in doc_paragraphs(doc)))
+                what = _unconditioned_doc(doc)
                 if what:
                     line, col = at(subject.yaml, "clauses") if subject.yaml and "clauses" in subject.yaml.data else (1, 1)
                     yield Finding(ID, SEVERITY, ART9_MSG.format(what=what), subject.path, line, col)
@@ -107,6 +109,20 @@ def check(subject: Subject) -> Iterator[Finding]:
 
 # A question on a form ("Does the request include health information? Yes / No") asks; it does not share.
 _QUESTION = re.compile(r"\?\s*$|\byes\s*/\s*no\b|\by\s*/\s*n\b|[\u2610\u2611\u2612]", re.IGNORECASE)
+
+
+def _unconditioned_doc(doc) -> str:
+    """_unconditioned of a document's whole text. A paragraph naming a condition settles it without the whole text
+    being searched (each paragraph is searched once, however many documents share it)."""
+    texts = [t.text for t in doc_paragraphs(doc)]
+    if any(_names_condition(t) for t in texts):
+        return ""
+    return _unconditioned("\n".join(texts))
+
+
+@lru_cache(maxsize=16384)
+def _names_condition(text: str) -> bool:
+    return CONDITION.search(text) is not None
 
 
 def _unconditioned(text: str) -> str:
@@ -144,6 +160,6 @@ def _docx(subject: Subject) -> Iterator[Finding]:
                     seen.add(key)
                     yield docx_finding(subject.path, section, clause, ID, SEVERITY, msg, text=m.group(0), page=page)
         if doc.kind == "dsa":
-            what = _unconditioned("\n".join(t.text for t in doc_paragraphs(doc)))
+            what = _unconditioned_doc(doc)
             if what:
                 yield Finding(ID, SEVERITY, ART9_MSG.format(what=what), subject.path)
