@@ -391,7 +391,7 @@ def render_text(text: str, context: dict[str, Any], seen: dict | None = None) ->
 # those clauses read (the force, the officer's title, the deployment's model), so each clause is filled once for each
 # distinct set of values instead of once for every document. Only what rendered is kept: a failure is raised afresh.
 _FILLED: dict[tuple[str, tuple[str, ...]], str] = {}
-_FILLED_MAX = 50_000
+_FILLED_MAX = 4_000
 
 
 @lru_cache(maxsize=8192)
@@ -473,7 +473,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(words, style) for words, style in _split(text)]  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _split(text: str) -> tuple[tuple[str, str], ...]:
     """split_paragraphs as (text, style) pairs, once for each filled text a county's documents share."""
     out: list[Paragraph] = []

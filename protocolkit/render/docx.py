@@ -229,7 +229,7 @@ class BodyWriter:
         return "".join(paragraphs)
 
 
-@lru_cache(maxsize=32768)  # a county's documents share most of their paragraphs
+@lru_cache(maxsize=4096)  # a county's documents share most of their paragraphs
 def _text_paragraph(text: str, style_id: str, keep: bool) -> str:
     return wordml.paragraph(wordml.run(typeset(text)), style_id, keep)
 
@@ -238,7 +238,7 @@ def _same_title(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def id_bookmark(node_id: str, level: int) -> str:
     """The hidden bookmark name of a heading: Word allows 40 letters, digits and underscores, so ids are hashed."""
     return f"{BOOKMARK_PREFIX}{level}_{hashlib.sha256(node_id.encode('utf-8')).hexdigest()[:20]}"
@@ -287,7 +287,7 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
             f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>').encode("utf-8")
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def _id_row(name: str, level: int, node_id: str, number: str) -> str:
     return (f"<{'section' if level == 1 else 'clause'} bookmark={quoteattr(name)} id={quoteattr(node_id)}"
             f" number={quoteattr(number)}/>")

@@ -102,7 +102,7 @@ def _t(piece: str, tag: str) -> str:
     return f"<w:{tag}{space}>{escape(piece)}</w:{tag}>"
 
 
-@lru_cache(maxsize=32768)  # a county's documents share most of their words
+@lru_cache(maxsize=4096)  # a county's documents share most of their words
 def run_content(text: str, deleted: bool = False) -> str:
     """A run's children for the text: tabs and line breaks as Word's own elements."""
     tag = "delText" if deleted else "t"

@@ -144,7 +144,7 @@ def dated_matches(text: str, register: Register) -> list[tuple[DatedReference, r
 
 
 # Texts already searched, per register: a county's partnerships share most of their paragraphs.
-_SEEN_MAX = 20_000
+_SEEN_MAX = 4_000
 
 
 def _dated_matches(text: str, register: Register) -> list[tuple[DatedReference, re.Match[str], re.Pattern[str]]]:

@@ -72,7 +72,7 @@ ART9_MSG = ("the agreement shares special category or criminal offence data ({wh
             "(for example paragraph 18, safeguarding of children and individuals at risk)")
 
 
-@lru_cache(maxsize=16384)  # a county's partnerships share most of their paragraphs
+@lru_cache(maxsize=4096)  # a county's partnerships share most of their paragraphs
 def misuses(text: str) -> tuple[tuple[str, re.Pattern[str], re.Match[str]], ...]:
     """(message, pattern, match) for each misused legal basis in a paragraph."""
     out = []
@@ -120,7 +120,7 @@ def _unconditioned_doc(doc) -> str:
     return _unconditioned("\n".join(texts))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _names_condition(text: str) -> bool:
     return CONDITION.search(text) is not None
 
