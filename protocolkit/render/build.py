@@ -8,6 +8,7 @@ in one LibreOffice run at the end.
 
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,8 @@ def _init_worker(library_root: str, template: bytes, kinds: list[str], config: C
     if not isinstance(lib, Library) or str(lib.root) != library_root:
         _STATE["library"] = load_library(Path(library_root))
     _STATE.update(template=template, kinds=kinds, config=config)
+    # the library and the compiled template live as long as the worker: the collector need not walk them again
+    gc.freeze()
 
 
 def render_partnership(path: str) -> Outcome:
