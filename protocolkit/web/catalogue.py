@@ -1,0 +1,257 @@
+"""The served folder's partnerships: found as `check` finds them, each known by a key the register links to.
+
+A request names a partnership by its key, never by a path: the key is looked up here, and the path it stands for
+was found by walking the served folder (links that leave it are not followed) and is checked again to lie inside
+it before it is read or written. What the register shows of each file (its facts, and what `check` says of it) is
+kept while the file's size and modification time stay as they were, so a register of hundreds answers at once; a
+background thread reads and checks the files that changed, one at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from protocolkit.findings import Finding, InputError
+from protocolkit.review import DUE_SOON
+
+_KEY = re.compile(r"[^a-z0-9-]+")
+
+
+@dataclass
+class Facts:
+    """What the register shows of a readable partnership file."""
+
+    id: str
+    title: str
+    schools: list[str]
+    deployment: str
+    version: str
+    in_force: date
+    review_due: date
+
+
+@dataclass
+class Entry:
+    key: str
+    path: Path  # resolved, inside the served folder
+    shown: str  # relative to the served folder, as people see it
+    stamp: tuple = ()
+    facts: Facts | None = None
+    problem: str = ""  # why the file gives no facts
+    findings: list[Finding] | None = None  # what check says, once checked
+    checked_stamp: tuple = ()
+    checked_on: date | None = None
+
+    @property
+    def checked(self) -> bool:
+        return self.findings is not None and self.checked_stamp == self.stamp and self.checked_on == date.today()
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings or []:
+            out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+    def review_state(self, today: date) -> str:
+        """overdue, due-soon or ok."""
+        if self.facts is None:
+            return ""
+        due = self.facts.review_due
+        return "overdue" if due < today else ("due-soon" if due - today <= DUE_SOON else "ok")
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+OFFICER_WORDS = {"police-officer": "police officer", "pcso": "PCSO"}
+
+
+def facts_of(model) -> Facts:
+    from protocolkit.assemble import partnership_title
+
+    d = model.deployment
+    days = f"{d.days_per_week:g} day{'s' if d.days_per_week != 1 else ''} a week"
+    return Facts(model.id, partnership_title(model), [s.name for s in model.schools],
+                 f"{OFFICER_WORDS.get(d.officer, d.officer)}, {d.model}, {days}", model.version, model.in_force,
+                 model.review_due())
+
+
+class Catalogue:
+    """The partnership files under one folder, by key."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.entries: dict[str, Entry] = {}
+        self._by_path: dict[Path, str] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._worker: threading.Thread | None = None
+        self.skipped: list[str] = []
+
+    # -- where files are --------------------------------------------------------------------
+
+    def inside(self, path: Path) -> Path:
+        """The resolved path, if it lies inside the served folder; InputError if not."""
+        resolved = path.resolve()
+        if resolved != self.root and self.root not in resolved.parents:
+            raise InputError(f"{path}: lies outside the folder being served")
+        return resolved
+
+    def new_file_path(self, partnership_id: str) -> Path:
+        """Where a new partnership's file goes: partnerships/ when the folder has one (as `init` makes), else the
+        folder itself; named by its id."""
+        folder = self.root / "partnerships" if (self.root / "partnerships").is_dir() else self.root
+        return self.inside(folder / f"{partnership_id}.yaml")
+
+    def _key_for(self, path: Path) -> str:
+        from protocolkit.load import declared_id
+
+        if path in self._by_path:
+            return self._by_path[path]
+        base = _KEY.sub("-", (declared_id(path) or path.stem).lower()).strip("-")[:60] or "partnership"
+        key, n = base, 2
+        while key in self.entries:
+            key, n = f"{base}-{n}", n + 1
+        return key
+
+    # -- keeping up with the folder -----------------------------------------------------------
+
+    def scan(self) -> list[Entry]:
+        """Every partnership file in the folder now, in a stable order; new and changed ones are queued to be
+        read and checked."""
+        from protocolkit.project import discover
+
+        found = discover([self.root], want_docx=False)
+        self.skipped = [str(i.path) for i in found if i.kind in ("special", "outside")]
+        paths = []
+        for item in found:
+            if item.kind != "partnership":
+                continue
+            try:
+                paths.append(self.inside(item.path))
+            except InputError:
+                continue
+        stale = False
+        with self._lock:
+            seen = set()
+            for path in paths:
+                key = self._key_for(path)
+                seen.add(key)
+                entry = self.entries.get(key)
+                if entry is None:
+                    entry = self.entries[key] = Entry(key, path, str(path.relative_to(self.root)))
+                    self._by_path[path] = key
+                stamp = _stamp(path)
+                if stamp != entry.stamp:
+                    entry.stamp = stamp
+                    entry.facts, entry.problem = None, ""
+                    stale = True
+                if not entry.checked:
+                    stale = True
+            for key in [k for k in self.entries if k not in seen]:
+                gone = self.entries.pop(key)
+                self._by_path.pop(gone.path, None)
+            entries = [self.entries[k] for k in sorted(self.entries, key=lambda k: self.entries[k].shown)]
+        if stale:
+            self._start()
+            self._wake.set()
+        return entries
+
+    def get(self, key: str) -> Entry | None:
+        """The entry for a key from the register, fresh from disk; None for a key that names nothing."""
+        entry = self.entries.get(key)
+        if entry is None:
+            self.scan()
+            entry = self.entries.get(key)
+        if entry is None or not entry.path.is_file():
+            return None
+        self.inside(entry.path)
+        self.refresh(entry)
+        return entry
+
+    def refresh(self, entry: Entry, check: bool = True) -> Entry:
+        """Read (and check) one file now if it changed since it was last read."""
+        stamp = _stamp(entry.path)
+        if stamp != entry.stamp or entry.facts is None and not entry.problem:
+            entry.stamp = stamp
+            self._read(entry)
+        if check and not entry.checked:
+            self._check(entry)
+        return entry
+
+    def added(self, path: Path) -> Entry:
+        """A file just written by the form, taken into the register at once."""
+        self.scan()
+        key = self._by_path.get(path.resolve())
+        if key is None:
+            raise InputError(f"{path}: was written but is not a partnership file the register can show")
+        return self.refresh(self.entries[key])
+
+    def _read(self, entry: Entry) -> None:
+        from protocolkit.load import load_model
+        from protocolkit.model import Partnership
+
+        try:
+            model, _, found = load_model(entry.path, Partnership, entry.shown)
+        except (InputError, OSError) as exc:
+            entry.facts, entry.problem = None, str(exc)
+            return
+        if model is None:
+            first = found[0] if found else None
+            entry.facts = None
+            entry.problem = f"{first.location()}: {first.message}" if first else "cannot be read"
+        else:
+            entry.facts, entry.problem = facts_of(model), ""
+
+    def _check(self, entry: Entry) -> None:
+        from protocolkit.check.engine import check_paths
+
+        stamp, today = entry.stamp, date.today()
+        try:
+            found = check_paths([entry.path], None, today)
+        except (InputError, OSError) as exc:
+            found = [Finding("unreadable", "error", str(exc), entry.shown)]
+        shown_now = _shown(entry.path)
+        for f in found:
+            if f.path == shown_now:
+                f.path = entry.shown
+        entry.findings, entry.checked_stamp, entry.checked_on = found, stamp, today
+
+    def pending(self) -> int:
+        """How many files are still to be read or checked."""
+        return sum(1 for e in list(self.entries.values()) if not e.checked)
+
+    # -- the background worker --------------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="protocolkit-register", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            self._wake.wait(timeout=30)
+            self._wake.clear()
+            # the register's facts first (fast), then what check says (slower), each file once
+            for check in (False, True):
+                for entry in list(self.entries.values()):
+                    try:
+                        self.refresh(entry, check=check)
+                    except Exception:  # noqa: BLE001 - one unreadable file must not stop the register's worker
+                        entry.problem = entry.problem or "cannot be read"
+
+
+def _shown(path: Path) -> str:
+    from protocolkit.library import shown
+
+    return shown(path)
