@@ -147,9 +147,10 @@ def _git(folder: Path, *args: str) -> None:
 class Server:
     """`protocolkit serve` in its own process, and the address it printed."""
 
-    def __init__(self, folder: Path, *args: str):
+    def __init__(self, folder: Path | None, *args: str, cwd: Path | None = None):
         self.folder = folder
-        self.proc = subprocess.Popen([*_protocolkit(), "serve", str(folder), "--port", "0", *args], cwd=folder,
+        where = [str(folder)] if folder is not None else []
+        self.proc = subprocess.Popen([*_protocolkit(), "serve", *where, "--port", "0", *args], cwd=cwd or folder,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.printed: list[str] = []
         lines: queue.Queue = queue.Queue()
@@ -359,6 +360,8 @@ def test_register_form_and_preview_pass_the_accessibility_check(server, page):
     page.goto(server.url + "/p/beacon-pru/preview/protocol")
     note = page.locator('[data-clause="local.old-law"] .note-error')
     assert "Data Protection Act 1998" in note.inner_text()
+    assert page.get_by_role("link", name="Download the protocol (.docx)").count() == 0  # build would refuse it
+    page.get_by_role("link", name=re.compile(r"\d+\.\d+ Records")).click()
     _shot(page, "preview")
     assert not _serious(page)
     assert page.locator("h1").count() == 1
@@ -533,6 +536,36 @@ def test_off_loopback_it_asks_for_the_token_it_printed(county):
         assert status in (302, 303) and "?token" not in headers.get("Location", "")
         status, body, _ = client.get("/")  # then the cookie carries it
         assert status == 200 and "Partnerships" in body
+    finally:
+        code, err = running.stop()
+    assert code == 130, err
+
+
+def test_add_and_remove_work_without_javascript_and_save_nothing(server, county):
+    from protocolkit.web.form import form_values, load_round_trip
+
+    path = county / "partnerships" / "northgate-high.yaml"
+    before = path.read_bytes()
+    values = form_values(load_round_trip(before.decode("utf-8")))
+    values["-digest"] = __import__("hashlib").sha256(before).hexdigest()
+    values["schools.0.name"] = "Northgate High School (typed, not saved)"
+    client = Client(server.url)
+    status, body, _ = client.post("/p/northgate-high", dict(values, **{"-add": "schools"}))
+    assert status == 200 and "School 2" in body and "Added a school" in body
+    assert "Northgate High School (typed, not saved)" in body
+    status, body, _ = client.post("/p/northgate-high", dict(values, **{"-remove": "officers.0"}))
+    assert status == 200 and "Removed the officer" in body and 'name="officers.0.name"' not in body
+    assert path.read_bytes() == before
+
+
+def test_without_a_folder_it_serves_the_shipped_examples_read_only(tmp_path):
+    running = Server(None, cwd=tmp_path)
+    try:
+        client = Client(running.url)
+        status, body, _ = client.get("/")
+        assert status == 200 and "Northgate High School" in body and "read-only" in body
+        status, body, _ = client.post("/p/northgate-high", {"id": "northgate-high", "-digest": "x"})
+        assert status == 403 and "read-only" in body
     finally:
         code, err = running.stop()
     assert code == 130, err

@@ -137,7 +137,7 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
     @app.get("/p/<key>/preview/<kind>")
     def preview(key: str, kind: str):
         from protocolkit.render.html import render_html
-        from protocolkit.web.documents import assembled, notes
+        from protocolkit.web.documents import assembled, build_errors, notes
 
         entry = _entry(state, key)
         _kind(kind)
@@ -149,8 +149,10 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                                    others=findings), 200
         by_clause, by_section, others = notes(findings, doc)
         html = Markup(render_html(doc, level=2, clause_notes=by_clause, section_notes=by_section, prefix="doc-"))
+        beside = [(f"{c.number} {c.title}", f"doc-c-{c.id}") for c in doc.clauses() if c.id in by_clause]
+        beside += [(f"{s.number} {s.title}", f"doc-s-{s.id}") for s in doc.sections if s.id in by_section]
         return render_template("preview.html", entry=entry, kind=kind, html=html, findings=findings, others=others,
-                               placed=len(findings) - len(others))
+                               beside=beside, blocked=build_errors(entry.path, made))
 
     @app.get("/p/<key>/download/<kind>.<ext>")
     def download(key: str, kind: str, ext: str):
