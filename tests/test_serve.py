@@ -569,3 +569,25 @@ def test_without_a_folder_it_serves_the_shipped_examples_read_only(tmp_path):
     finally:
         code, err = running.stop()
     assert code == 130, err
+
+
+def test_a_school_written_before_0_2_is_saved_with_status_and_provision():
+    from protocolkit.load import parse_yaml
+    from protocolkit.model import Partnership
+    from protocolkit.web.form import form_values, load_round_trip, merged, yaml_text
+
+    text = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8").replace(
+        "    status: academy\n", "    type: special\n", 1)
+    data = load_round_trip(text)
+    values = form_values(data)
+    assert (values["schools.0.status"], values["schools.0.provision"]) == ("maintained", "special")
+    out = yaml_text(merged(values, data).data, text)
+    school = Partnership.model_validate(parse_yaml(out, "x").data).schools[0]
+    assert "type:" not in out and (school.status, school.provision) == ("maintained", "special")
+
+
+@pytest.mark.office
+def test_the_pdf_is_made_by_libreoffice(server, soffice):
+    status, body, headers = Client(server.url).get("/p/northgate-high/download/dsa.pdf")
+    assert status == 200 and headers["Content-Type"] == "application/pdf" and body.startswith("%PDF-")
+    assert 'filename=northgate-high-data-sharing-agreement.pdf' in headers["Content-Disposition"]

@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from ruamel.yaml import YAML
@@ -101,6 +102,8 @@ def form_values(data: Any) -> Values:
             for i, item in enumerate(node if isinstance(node, list) else []):
                 values[f"{group.key}.{i}._from"] = str(i)
                 _fill(values, item, f"{group.key}.{i}", group)
+                if group.key == "schools" and isinstance(item, dict):
+                    _legacy_type(values, item, f"{group.key}.{i}")
         elif group.mapping_key:
             for i, (key, item) in enumerate((node if isinstance(node, dict) else {}).items()):
                 values[f"{group.key}.{i}._from"] = str(key)
@@ -117,6 +120,17 @@ def form_values(data: Any) -> Values:
         node = _at(data, name)
         values[name] = [str(v) for v in node] if isinstance(node, list) else []
     return values
+
+
+def _legacy_type(values: Values, school: Mapping[str, Any], prefix: str) -> None:
+    """A school's `type:` from before version 0.2 shown as the status and provision it stands for."""
+    from protocolkit.condition import LEGACY_SCHOOL_TYPES
+
+    legacy = LEGACY_SCHOOL_TYPES.get(str(school.get("type")))
+    if legacy and not school.get("status"):
+        values[f"{prefix}.status"] = legacy[0]
+        if not school.get("provision") and legacy[1] != "mainstream":
+            values[f"{prefix}.provision"] = legacy[1]
 
 
 def _name(prefix: str, key: str) -> str:
@@ -347,6 +361,10 @@ class _Merge:
             path = tuple(group.key.split(".")) + (len(items),)
             self.out.names[path] = prefix
             self.group(item, group, prefix, path)
+            if group.key == "schools" and "type" in item and item.get("status"):
+                # a school written before version 0.2: the form shows its `type:` as status and provision, and
+                # saves those instead, as check's school-type warning asks
+                del item["type"]
             items.append(item)
         if seq is not None:
             kept = {id(i) for i in items}
@@ -469,16 +487,20 @@ def load_round_trip(text: str) -> Any:
     return round_trip_yaml().load(text)
 
 
-def yaml_text(data: CommentedMap, original: str | None, schema_ref: str = "") -> str:
-    """The data as YAML, indented as the original was (as `protocolkit new` writes, for a new file)."""
+@lru_cache(maxsize=64)
+def _indent(original: str) -> tuple[int, int]:
+    """The sequence indent and dash offset a file is written with (ruamel.yaml's guess, which parses the whole file:
+    kept, as the form asks again for the same text at every answer)."""
     from ruamel.yaml.util import load_yaml_guess_indent
 
+    _, guessed, block = load_yaml_guess_indent(original)
+    return (guessed, block) if guessed is not None and block is not None else (4, 2)
+
+
+def yaml_text(data: CommentedMap, original: str | None, schema_ref: str = "") -> str:
+    """The data as YAML, indented as the original was (as `protocolkit new` writes, for a new file)."""
     yaml = round_trip_yaml()
-    sequence, offset = 4, 2
-    if original:
-        _, guessed, block = load_yaml_guess_indent(original)
-        if guessed is not None and block is not None:
-            sequence, offset = guessed, block
+    sequence, offset = _indent(original) if original else (4, 2)
     yaml.indent(mapping=2, sequence=sequence, offset=offset)
     out = io.StringIO()
     yaml.dump(data, out)
