@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import tempfile
 import threading
@@ -183,13 +184,15 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
 
     @app.get("/p/<key>/review")
     def review(key: str):
-        from protocolkit.web.documents import compare_with_revision, revisions
+        from protocolkit.web.documents import compare_with_revision, revisions, unchanged_since
 
         entry = _entry(state, key)
         kind = request.args.get("doc", "protocol")
         _kind(kind)
         revs = revisions(entry.path)
         chosen = next((r for r in revs if r.commit == request.args.get("rev")), None)
+        # offered first: the latest commit, or the one before it when the file is as the latest commit left it
+        offered = revs[1] if len(revs) > 1 and unchanged_since(entry.path, revs[0]) else (revs[0] if revs else None)
         report, problem = None, ""
         if request.args.get("rev") and chosen is None:
             problem = "That revision is not one of this file's: choose one from the list."
@@ -198,9 +201,10 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                 report = compare_with_revision(entry.path, entry.shown, chosen, kind)
             except InputError as exc:
                 problem = str(exc)
-        return render_template("review.html", entry=entry, kind=kind, revisions=revs, chosen=chosen, report=report,
-                               problem=problem, redline=url_for("redline_revision", key=key, rev=chosen.commit,
-                                                                doc=kind) if report else None)
+        return render_template("review.html", entry=entry, kind=kind, revisions=revs, chosen=chosen or offered,
+                               report=report, problem=problem,
+                               redline=url_for("redline_revision", key=key, rev=chosen.commit, doc=kind)
+                               if report is not None and report.differs else None)
 
     @app.get("/p/<key>/review/redline.docx")
     def redline_revision(key: str):
@@ -244,7 +248,7 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                     label = f"signed copy {Path(upload.filename).name}"
                     report = compare_with_copy(entry.path, entry.shown, copy, label, kind)
                     report.notes = [n.replace(str(copy), label) for n in report.notes]
-                if suffix == ".docx":
+                if suffix == ".docx" and report.differs:
                     redline = url_for("redline_upload", key=key, ref=state.keep(report))
             except InputError as exc:
                 problem = str(exc).replace(str(Path(tempfile.gettempdir())), "…")
@@ -453,7 +457,9 @@ def _form_page(state: _State, entry: Entry | None, values: Values, checked: Chec
         for name, messages in checked.fields.items():
             for m in messages:
                 if m.severity == "error":
-                    summary.append((name, labels.get(name, name), m.text))
+                    summary.append((_anchor(name, labels), _place(name, labels), m.text))
+        order = {name: i for i, name in enumerate(labels)}
+        summary.sort(key=lambda item: order.get(item[0].removeprefix("f-"), len(order)))
     if entry is None:
         page_title = "New partnership"
     else:
@@ -461,6 +467,26 @@ def _form_page(state: _State, entry: Entry | None, values: Values, checked: Chec
     return render_template("form.html", page_title=page_title, focus=focus, entry=entry, values=values, checked=checked, digest=file_digest,
                            groups=spec.GROUPS, items=item_indexes, banner=banner, status=status, summary=summary,
                            library=_library_view(state, entry), parties=_parties(values), labels=labels)
+
+
+def _anchor(name: str, labels: dict[str, str]) -> str:
+    """Where the list of problems links to: the input, or the list item or list the problem concerns."""
+    if name in labels:
+        return f"f-{name}"
+    return f"item-{name}" if re.search(r"\.\d+$", name) else f"legend-{name}"
+
+
+def _place(name: str, labels: dict[str, str]) -> str:
+    if name in labels:
+        return labels[name]
+    group = next((g for g in spec.GROUPS if name == g.key or name.startswith(g.key + ".")), None)
+    if group is None:
+        return name
+    if name == group.key:
+        return group.legend
+    index = name.rsplit(".", 1)[-1]
+    items = [str(i) for i in item_indexes(labels, group.key)]
+    return f"{group.item.capitalize()} {items.index(index) + 1 if index in items else index}"
 
 
 def _parties(values: Values) -> list[str]:

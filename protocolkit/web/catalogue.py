@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,8 @@ from protocolkit.findings import Finding, InputError
 from protocolkit.review import DUE_SOON
 
 _KEY = re.compile(r"[^a-z0-9-]+")
+# How long the register may spend reading files itself before it answers with what it has.
+READ_BUDGET = 0.3
 
 
 @dataclass
@@ -162,6 +165,14 @@ class Catalogue:
                 gone = self.entries.pop(key)
                 self._by_path.pop(gone.path, None)
             entries = [self.entries[k] for k in sorted(self.entries, key=lambda k: self.entries[k].shown)]
+        # the register's facts of files not yet read, as many as a short while allows (a folder of hundreds is
+        # read in the background, and a reload shows the rest)
+        deadline = time.monotonic() + READ_BUDGET
+        for entry in entries:
+            if time.monotonic() > deadline:
+                break
+            if entry.facts is None and not entry.problem:
+                self.refresh(entry, check=False)
         if stale:
             self._start()
             self._wake.set()

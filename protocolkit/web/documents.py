@@ -149,6 +149,20 @@ def revisions(path: Path, limit: int = 50) -> list[Revision]:
     return out
 
 
+def unchanged_since(path: Path, rev: Revision) -> bool:
+    """Whether the file is now as it was at the revision (then the one before it is the one worth comparing)."""
+    top = git_top(path)
+    if top is None:
+        return False
+    rel = path.resolve().relative_to(top.resolve()).as_posix()
+    try:
+        proc = subprocess.run(["git", "-C", str(top), "cat-file", "blob", f"{rev.commit}:{rel}"], capture_output=True,
+                              timeout=30, stdin=subprocess.DEVNULL)
+        return proc.returncode == 0 and proc.stdout == path.read_bytes()
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def compare_with_revision(path: Path, shown: str, rev: Revision, kind: str):
     """The diff report of the file at a revision against the file now (as `protocolkit diff REV:path path`)."""
     from protocolkit.diff.command import compare

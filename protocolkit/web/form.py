@@ -291,10 +291,8 @@ class _Merge:
         if f.kind == "documents" and value == list(f.default or []) and f.key not in mapping:
             return
         if value is None or value == []:
-            if f.required:
-                if not (isinstance(old, str) and old == ""):
-                    put(mapping, f.key, "", order)
-            elif f.key in mapping:
+            # left empty: the key goes (for a needed one, check then says it is needed, beside its input)
+            if f.key in mapping:
                 del mapping[f.key]
             return
         if _same(old, value):
@@ -348,6 +346,7 @@ class _Merge:
 
     def list_group(self, group: Group) -> None:
         holder, key = self.container(group.key, CommentedMap)
+        self.out.names[tuple(group.key.split("."))] = group.key
         old = holder.get(key)
         seq = old if isinstance(old, CommentedSeq) else None
         items: list[Any] = []
@@ -355,8 +354,6 @@ class _Merge:
             prefix = f"{group.key}.{j}"
             origin = str(self.values.get(f"{prefix}._from", ""))
             base = seq[int(origin)] if seq is not None and origin.isdigit() and int(origin) < len(seq) else None
-            if base is None and not any(self._typed(group, prefix)):
-                continue  # an item added and left empty is not an item
             item = base if isinstance(base, CommentedMap) else CommentedMap()
             path = tuple(group.key.split(".")) + (len(items),)
             self.out.names[path] = prefix

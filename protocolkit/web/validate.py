@@ -56,6 +56,7 @@ def form_words(message: str, typed: str = "") -> str:
     text = re.sub(r"required field is missing: add '[^']*:'", "this is needed: fill it in", text)
     text = text.replace("must not be empty: write it in, or remove the line", "must not be empty: fill it in")
     text = text.replace(" (in quotes)", "")
+    text = re.sub(r"^List should have at least 1 item after validation, not 0$", "at least one is needed: add one", text)
     text = text.replace("write it as YYYY-MM-DD, such as 2026-09-01", "write it as day/month/year, such as 01/09/2026")
     text = text.replace("write a real date as YYYY-MM-DD, for example 2026-09-30",
                         "write a real date as day/month/year, for example 30/09/2026")
