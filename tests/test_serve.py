@@ -595,3 +595,13 @@ def test_the_pdf_is_made_by_libreoffice(server, soffice):
     status, body, headers = Client(server.url).get("/p/northgate-high/download/dsa.pdf")
     assert status == 200 and headers["Content-Type"] == "application/pdf" and body.startswith("%PDF-")
     assert 'filename=northgate-high-data-sharing-agreement.pdf' in headers["Content-Disposition"]
+
+
+def test_serve_refuses_what_it_cannot_serve_with_one_line_and_exit_2(tmp_path, run):
+    result = run("serve", tmp_path / "missing")
+    assert result.exit_code == 2 and result.stderr.startswith("protocolkit: ") and "no such folder" in result.stderr
+    (tmp_path / "a.yaml").write_text("id: a\n")
+    result = run("serve", tmp_path / "a.yaml")
+    assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
+    result = run("serve", tmp_path, "--port", "70000")
+    assert result.exit_code == 2 and "--port 70000" in result.stderr
