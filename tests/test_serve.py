@@ -530,8 +530,9 @@ def test_off_loopback_it_asks_for_the_token_it_printed(county):
         client = Client(f"http://127.0.0.1:{port}")
         status, body, _ = client.get("/")
         assert status == 403 and "access token" in body
-        status, _, headers = client.get("/?token=wrong")
-        assert status == 403
+        for wrong in ("wrong", "%C3%A9t%C3%A9", token[:-1]):
+            status, _, headers = client.get(f"/?token={wrong}")
+            assert status == 403, wrong
         status, _, headers = client.get(f"/?token={token}")
         assert status in (302, 303) and "?token" not in headers.get("Location", "")
         status, body, _ = client.get("/")  # then the cookie carries it

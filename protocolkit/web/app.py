@@ -40,6 +40,11 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _same_token(given: str, token: str) -> bool:
+    # as bytes: compare_digest refuses str holding anything but ASCII, and a visitor may send anything
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
 def create_app(root: Path, token: str | None = None, read_only: bool = False) -> Flask:
     """The app serving the partnership files under `root`; with a token, every request must carry it."""
     app = Flask(__name__)
@@ -66,14 +71,14 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                                        text="This server answers only at 127.0.0.1 or localhost."), 403
             return None
         given = request.args.get("token")
-        if given is not None and hmac.compare_digest(given, token):
+        if given is not None and _same_token(given, token):
             # as Jupyter does: the token once in the address, then a cookie, and the address without it
             args = {k: v for k, v in request.args.items() if k != "token"}
             response = redirect(url_for(request.endpoint, **(request.view_args or {}), **args)
                                 if request.endpoint else "/")
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
             return response
-        if hmac.compare_digest(request.cookies.get(TOKEN_COOKIE, ""), token):
+        if _same_token(request.cookies.get(TOKEN_COOKIE, ""), token):
             return None
         return render_template("message.html", title="The access token is needed",
                                text="This server runs on a network address, so it asks for the access token it "
@@ -298,6 +303,12 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
     @app.errorhandler(InputError)
     def _input(exc):
         return render_template("message.html", title="That cannot be done", text=str(exc)), 409
+
+    @app.errorhandler(OSError)
+    def _os(exc):  # a file that went or cannot be read between the register and the request
+        where = f"{Path(exc.filename).name}: " if getattr(exc, "filename", None) else ""
+        return render_template("message.html", title="The file cannot be read",
+                               text=f"{where}{exc.strerror or exc}. Go back to the register and try again."), 409
 
     return app
 

@@ -231,7 +231,7 @@ class Catalogue:
         try:
             found = check_paths([entry.path], None, today)
         except (InputError, OSError) as exc:
-            found = [Finding("unreadable", "error", str(exc), entry.shown)]
+            found = [Finding("unreadable-document", "error", str(exc), entry.shown)]
         shown_now = _shown(entry.path)
         for f in found:
             if f.path == shown_now:
@@ -250,16 +250,21 @@ class Catalogue:
             self._worker.start()
 
     def _work(self) -> None:
-        while True:
-            self._wake.wait(timeout=30)
-            self._wake.clear()
-            # the register's facts first (fast), then what check says (slower), each file once
-            for check in (False, True):
-                for entry in list(self.entries.values()):
-                    try:
-                        self.refresh(entry, check=check)
-                    except Exception:  # noqa: BLE001 - one unreadable file must not stop the register's worker
-                        entry.problem = entry.problem or "cannot be read"
+        from protocolkit.stopping import Stopped
+
+        try:
+            while True:
+                self._wake.wait(timeout=30)
+                self._wake.clear()
+                # the register's facts first (fast), then what check says (slower), each file once
+                for check in (False, True):
+                    for entry in list(self.entries.values()):
+                        try:
+                            self.refresh(entry, check=check)
+                        except Exception:  # noqa: BLE001 - one unreadable file must not stop the register's worker
+                            entry.problem = entry.problem or "cannot be read"
+        except Stopped:
+            return  # the server is stopping (the checker's checkpoints say so): the main thread ends the process
 
 
 def _shown(path: Path) -> str:

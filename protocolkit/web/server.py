@@ -11,6 +11,7 @@ import ipaddress
 import secrets
 import socket
 import sys
+import threading
 from pathlib import Path
 
 from protocolkit.findings import InputError, visible
@@ -60,6 +61,12 @@ def serve_command(folder: Path | None, host: str, port: int, threads: int = 4) -
         print("this address is reachable from other computers: the token in it is needed to use it; put the force's "
               "own sign-in in front of it before sharing it", flush=True)
     print("press Ctrl-C to stop", file=sys.stderr, flush=True)
-    with stoppable():  # waiting on the network: a signal stops it at once (exit 130 or 143, one line)
-        server.run()
-    return 0
+    # The server runs in a thread of its own, and the main thread only waits: waitress's loop catches whatever is
+    # raised inside it (Stopped too), so a signal must reach the main thread where nothing else is running.
+    thread = threading.Thread(target=server.run, name="protocolkit-serve", daemon=True)
+    thread.start()
+    with stoppable():  # a signal stops it at once (exit 130 or 143, one line; every save is whole)
+        while thread.is_alive():
+            thread.join(0.5)
+    print("protocolkit: the web server stopped unexpectedly", file=sys.stderr)
+    return 1
