@@ -275,8 +275,11 @@ def test_a_new_partnership_made_in_the_form_checks_clean_previews_and_downloads(
     expect(message.locator(".msg")).to_have_count(0)
     assert date_field.get_attribute("aria-invalid") is None
 
+    _field(page, "schools.0.name").fill(NEW_SCHOOL)
+    _field(page, "schools.0.name").press("Tab")
+    assert _field(page, "schools.0.id").input_value() == "kestrel-meadow-primary"  # suggested from the name
     for name, value in {
-        "force.name": "Norfolk Constabulary", "schools.0.name": NEW_SCHOOL, "schools.0.id": "kestrel",
+        "force.name": "Norfolk Constabulary", "schools.0.id": "kestrel",
         "schools.0.urn": "199999", "schools.0.trust": "Wildfowl Learning Trust",
         "schools.0.head_teacher.name": "Ms Amara Okafor", "schools.0.spoc.name": "Dan Whitlock",
         "schools.0.dsl.name": "Ruth Penhaligon", "officers.0.name": "Jo Marsh", "officers.0.rank": "PC",

@@ -69,6 +69,25 @@ function liveChecks(form) {
   });
 }
 
+// A short key suggested from a name, as `protocolkit new` makes one, while the key is still empty.
+function slugOf(name) {
+  return name.toLowerCase().replace(/\b(school|academy)\b/g, "").replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+}
+
+function suggestKeys(form) {
+  form.addEventListener("change", (event) => {
+    const m = /^schools\.(\d+)\.name$/.exec(event.target.name || "");
+    if (!m) return;
+    const key = form.elements["schools." + m[1] + ".id"];
+    if (key && !key.value.trim()) {
+      key.value = slugOf(event.target.value);
+      const id = form.elements["id"];
+      if (id && !id.value.trim() && m[1] === "0") id.value = key.value;
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("table[data-sortable]").forEach((table) => {
     table.querySelectorAll("th button[data-sort]").forEach((button) => {
@@ -77,6 +96,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   const form = document.getElementById("partnership");
   if (form) {
+    suggestKeys(form);
     liveChecks(form);
     const focus = form.dataset.focus && document.getElementById(form.dataset.focus);
     if (focus) focus.focus();
