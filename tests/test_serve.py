@@ -609,3 +609,27 @@ def test_serve_refuses_what_it_cannot_serve_with_one_line_and_exit_2(tmp_path, r
     assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
     result = run("serve", tmp_path, "--port", "70000")
     assert result.exit_code == 2 and "--port 70000" in result.stderr
+
+
+def test_changed_wording_local_values_and_optional_clauses_are_saved_as_the_file_writes_them():
+    from protocolkit.load import parse_yaml
+    from protocolkit.model import Partnership
+
+    text, data, values, save = _round_trip("harbour-cluster.yaml")
+    names = [k for k in values if k.startswith("variables.") and k.endswith("._key")]
+    assert names, "harbour-cluster has local values"
+    first = names[0].removesuffix("._key")
+    values[f"{first}.value"] = "three evenings a week"
+    values.update({"variables.7._from": "", "variables.7._key": "parking_bay", "variables.7.value": "4",
+                   "clauses.overrides.0._from": "", "clauses.overrides.0._key": "finance.facilities",
+                   "clauses.overrides.0.text": "The school provides a desk.\n\nAnd parking in bay {{ local.parking_bay }}.",
+                   "clauses.overrides.0.reason": "a small site"})
+    values["clauses.include"] = [*values["clauses.include"], "training.module.prevent"]
+    out = save(values)
+    model = Partnership.model_validate(parse_yaml(out, "x").data)
+    assert model.variables[values[f"{first}._key"]] == "three evenings a week"
+    assert model.variables["parking_bay"] == "4"
+    override = model.clauses.overrides["finance.facilities"]
+    assert override.text.startswith("The school provides a desk.\n\nAnd parking") and override.reason == "a small site"
+    assert "training.module.prevent" in model.clauses.include
+    assert "  overrides:\n    finance.facilities:\n      text: |\n" in out  # several paragraphs: a literal block
