@@ -633,3 +633,21 @@ def test_changed_wording_local_values_and_optional_clauses_are_saved_as_the_file
     assert override.text.startswith("The school provides a desk.\n\nAnd parking") and override.reason == "a small site"
     assert "training.module.prevent" in model.clauses.include
     assert "  overrides:\n    finance.facilities:\n      text: |\n" in out  # several paragraphs: a literal block
+
+
+def test_a_file_that_does_not_parse_is_listed_with_its_problem_and_not_opened_in_the_form(server, county):
+    broken = county / "partnerships" / "broken.yaml"
+    broken.write_text("id: broken\nversion: '1.0'\nschools: [\n", encoding="utf-8")
+    try:
+        client = Client(server.url)
+        status, body, _ = client.get("/")
+        row = body.split("partnerships/broken.yaml", 1)[1].split("</tr>", 1)[0]
+        assert status == 200 and "Cannot be read" in row and "broken.yaml:4:1: YAML syntax" in row
+        status, body, _ = client.get("/p/broken")
+        assert status == 409 and "cannot be opened in the form" in body and "YAML syntax" in body
+        status, body, _ = client.get("/p/broken/preview/protocol")
+        assert status == 200 and "Problems to fix before the documents can be made" in body
+        status, body, _ = client.get("/p/broken/download/protocol.docx")
+        assert status == 409 and "cannot be made yet" in body
+    finally:
+        broken.unlink()
