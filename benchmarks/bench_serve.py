@@ -73,9 +73,11 @@ def main() -> int:
                 m = re.match(r"open (http://\S+)", lines.get(timeout=120))
                 url = m.group(1) if m else ""
             first, body = get(url)
+            during = []
             while "still being checked" in body:
                 time.sleep(0.5)
-                _, body = get(url)
+                seconds, body = get(url)
+                during.append(seconds)
             warm = time.perf_counter() - started
             rows = body.count("<tr>") - 1
             times = [get(url)[0] for _ in range(opts.requests)]
@@ -87,6 +89,10 @@ def main() -> int:
     print(f"{f'protocolkit check of {n} partnerships (whole process)':58} {check:8.2f}")
     print(f"{'serve: first register, before the files are checked':58} {first:8.2f}")
     print(f"{f'serve: start until all {n} are read and checked':58} {warm:8.2f}")
+    if during:
+        print(f"{f'serve: register while they are checked, median of {len(during)}':58} "
+              f"{statistics.median(during):8.3f}")
+        print(f"{f'serve: register while they are checked, slowest of {len(during)}':58} {max(during):8.3f}")
     print(f"{f'serve: register of {rows} rows, median of {len(times)}':58} {statistics.median(times):8.3f}")
     print(f"{f'serve: register of {rows} rows, slowest of {len(times)}':58} {max(times):8.3f}")
     print(f"{'ratio register (median) / status':58} {statistics.median(times) / status:8.3f}")

@@ -92,8 +92,10 @@ def facts_of(model) -> Facts:
 class Catalogue:
     """The partnership files under one folder, by key."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, worker_process: bool = True):
         self.root = root.resolve()
+        # started first, while the process has no other thread (a fork then copies no lock another thread holds)
+        self._pool = _worker_pool() if worker_process else None
         self.entries: dict[str, Entry] = {}
         self._by_path: dict[Path, str] = {}
         self._lock = threading.Lock()
@@ -209,34 +211,12 @@ class Catalogue:
         return self.refresh(self.entries[key])
 
     def _read(self, entry: Entry) -> None:
-        from protocolkit.load import load_model
-        from protocolkit.model import Partnership
-
-        try:
-            model, _, found = load_model(entry.path, Partnership, entry.shown)
-        except (InputError, OSError) as exc:
-            entry.facts, entry.problem = None, str(exc)
-            return
-        if model is None:
-            first = found[0] if found else None
-            entry.facts = None
-            entry.problem = f"{first.location()}: {first.message}" if first else "cannot be read"
-        else:
-            entry.facts, entry.problem = facts_of(model), ""
+        entry.facts, entry.problem = read_facts(entry.path, entry.shown)
 
     def _check(self, entry: Entry) -> None:
-        from protocolkit.check.engine import check_paths
-
         stamp, today = entry.stamp, date.today()
-        try:
-            found = check_paths([entry.path], None, today)
-        except (InputError, OSError) as exc:
-            found = [Finding("unreadable-document", "error", str(exc), entry.shown)]
-        shown_now = _shown(entry.path)
-        for f in found:
-            if f.path == shown_now:
-                f.path = entry.shown
-        entry.findings, entry.checked_stamp, entry.checked_on = found, stamp, today
+        entry.findings, entry.checked_stamp, entry.checked_on = check_findings(entry.path, entry.shown, today), \
+            stamp, today
 
     def pending(self) -> int:
         """How many files are still to be read or checked."""
@@ -250,21 +230,102 @@ class Catalogue:
             self._worker.start()
 
     def _work(self) -> None:
+        """Read and check, in a worker process, the files the register has not caught up with: the checker is
+        CPU-bound, and in a thread of the server's own process it would starve the threads answering requests
+        (each of their system calls waits for the interpreter lock behind it)."""
+        from concurrent.futures import as_completed
+
         from protocolkit.stopping import Stopped
 
         try:
             while True:
                 self._wake.wait(timeout=30)
                 self._wake.clear()
-                # the register's facts first (fast), then what check says (slower), each file once
+                # the register's facts first (fast), then what check says (slower)
                 for check in (False, True):
-                    for entry in list(self.entries.values()):
+                    todo = [e for e in list(self.entries.values())
+                            if (not e.checked if check else e.facts is None and not e.problem)]
+                    if todo and self._pool is None:  # no worker process: read them here, one at a time
+                        for entry in todo:
+                            try:
+                                self.refresh(entry, check=check)
+                            except Exception:  # noqa: BLE001 - one unreadable file must not stop the worker
+                                entry.problem = entry.problem or "cannot be read"
+                        continue
+                    today = date.today()
+                    jobs = {self._pool.submit(_in_worker, str(e.path), e.shown, today if check else None):
+                            (e, e.stamp) for e in todo}
+                    for job in as_completed(jobs):
+                        entry, stamp = jobs[job]
                         try:
-                            self.refresh(entry, check=check)
-                        except Exception:  # noqa: BLE001 - one unreadable file must not stop the register's worker
-                            entry.problem = entry.problem or "cannot be read"
+                            result = job.result()
+                        except Exception:  # noqa: BLE001 - the worker died: the rest are read here from now on
+                            self._pool = None
+                            self._wake.set()
+                            break
+                        if entry.stamp != stamp or _stamp(entry.path) != stamp:
+                            continue  # changed while it was read: the next scan queues it again
+                        if check:
+                            entry.findings, entry.checked_stamp, entry.checked_on = result, stamp, today
+                        else:
+                            entry.facts, entry.problem = result
         except Stopped:
-            return  # the server is stopping (the checker's checkpoints say so): the main thread ends the process
+            return  # the server is stopping: the main thread ends the process, and the worker with it
+
+
+def _worker_pool():
+    """One worker process that ignores Ctrl-C and dies with the server (stopping.worker_init), started now; None
+    where none can be started (then the register's thread reads the files itself)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from protocolkit.stopping import worker_init
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=context, initializer=worker_init)
+        pool.submit(int).result(timeout=120)  # the process starts here, not later from a threaded server
+    except Exception:  # noqa: BLE001 - no processes here (a sandbox, say): the thread does the work
+        return None
+    return pool
+
+
+def _in_worker(path: str, shown: str, today: date | None):
+    """In the worker: a file's facts (without a day), or what check says of it on that day."""
+    if today is None:
+        return read_facts(Path(path), shown)
+    return check_findings(Path(path), shown, today)
+
+
+def read_facts(path: Path, shown: str) -> tuple[Facts | None, str]:
+    """What the register shows of a partnership file, or why it shows nothing."""
+    from protocolkit.load import load_model
+    from protocolkit.model import Partnership
+
+    try:
+        model, _, found = load_model(path, Partnership, shown)
+    except (InputError, OSError) as exc:
+        return None, str(exc)
+    if model is None:
+        first = found[0] if found else None
+        return None, f"{first.location()}: {first.message}" if first else "cannot be read"
+    return facts_of(model), ""
+
+
+def check_findings(path: Path, shown: str, today: date) -> list[Finding]:
+    """What `protocolkit check FILE` says of the file on that day, placed at its path in the served folder."""
+    from protocolkit.check.engine import check_paths
+
+    try:
+        found = check_paths([path], None, today)
+    except (InputError, OSError) as exc:
+        found = [Finding("unreadable-document", "error", str(exc), shown)]
+    shown_now = _shown(path)
+    for f in found:
+        if f.path == shown_now:
+            f.path = shown
+    return found
 
 
 def _shown(path: Path) -> str:
