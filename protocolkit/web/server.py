@@ -8,6 +8,7 @@ SIGTERM stop it with 130 or 143 and one line naming the files it saved.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import secrets
 import socket
 import sys
@@ -44,6 +45,8 @@ def serve_command(folder: Path | None, host: str, port: int, threads: int = 4) -
         raise InputError(f"{root}: is a file, not a folder: name the folder that holds it")
     if not 0 <= port <= 65535:
         raise InputError(f"--port {port}: a port is a number from 1 to 65535 (0 picks a free one)")
+    # waitress warns on stderr whenever a request waits for a thread; a queue of one or two is no news to a user
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     app = create_app(root.resolve(), token=token, read_only=read_only)
     try:
