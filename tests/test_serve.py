@@ -651,3 +651,17 @@ def test_a_file_that_does_not_parse_is_listed_with_its_problem_and_not_opened_in
         assert status == 409 and "cannot be made yet" in body
     finally:
         broken.unlink()
+
+
+def test_the_register_checks_every_file_again_when_the_library_changes(tmp_path, run):
+    from protocolkit.web.catalogue import Catalogue
+
+    assert run("init", tmp_path / "county").exit_code == 0
+    folder = tmp_path / "county"
+    catalogue = Catalogue(folder, worker_process=False, background=False)
+    entries = catalogue.scan()
+    assert entries and all(catalogue.refresh(e).checked for e in entries)
+    clause = folder / "clauses" / "finance.yaml"
+    clause.write_text(clause.read_text(encoding="utf-8") + "\n# reworded\n", encoding="utf-8")
+    os.utime(clause, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert not any(e.checked for e in catalogue.scan())

@@ -49,6 +49,7 @@ class Entry:
     findings: list[Finding] | None = None  # what check says, once checked
     checked_stamp: tuple = ()
     checked_on: date | None = None
+    checked_rules: tuple = ()  # the library and configuration it was checked with
 
     @property
     def checked(self) -> bool:
@@ -92,8 +93,9 @@ def facts_of(model) -> Facts:
 class Catalogue:
     """The partnership files under one folder, by key."""
 
-    def __init__(self, root: Path, worker_process: bool = True):
+    def __init__(self, root: Path, worker_process: bool = True, background: bool = True):
         self.root = root.resolve()
+        self._background = background
         # started first, while the process has no other thread (a fork then copies no lock another thread holds)
         self._pool = _worker_pool() if worker_process else None
         self.entries: dict[str, Entry] = {}
@@ -102,6 +104,7 @@ class Catalogue:
         self._wake = threading.Event()
         self._worker: threading.Thread | None = None
         self.skipped: list[str] = []
+        self._rules: tuple = ()
 
     # -- where files are --------------------------------------------------------------------
 
@@ -147,6 +150,10 @@ class Catalogue:
             except InputError:
                 continue
         stale = False
+        self._rules = rules = _rules_stamp(self.root)
+        for entry in list(self.entries.values()):
+            if entry.checked_rules != rules:  # checked with another library or configuration: check it again
+                entry.checked_stamp = ()
         with self._lock:
             seen = set()
             for path in paths:
@@ -214,9 +221,9 @@ class Catalogue:
         entry.facts, entry.problem = read_facts(entry.path, entry.shown)
 
     def _check(self, entry: Entry) -> None:
-        stamp, today = entry.stamp, date.today()
-        entry.findings, entry.checked_stamp, entry.checked_on = check_findings(entry.path, entry.shown, today), \
-            stamp, today
+        stamp, today, rules = entry.stamp, date.today(), self._rules
+        found = check_findings(entry.path, entry.shown, today)
+        entry.findings, entry.checked_stamp, entry.checked_on, entry.checked_rules = found, stamp, today, rules
 
     def pending(self) -> int:
         """How many files are still to be read or checked."""
@@ -225,6 +232,8 @@ class Catalogue:
     # -- the background worker --------------------------------------------------------------------
 
     def _start(self) -> None:
+        if not self._background:
+            return
         if self._worker is None or not self._worker.is_alive():
             self._worker = threading.Thread(target=self._work, name="protocolkit-register", daemon=True)
             self._worker.start()
@@ -252,7 +261,7 @@ class Catalogue:
                             except Exception:  # noqa: BLE001 - one unreadable file must not stop the worker
                                 entry.problem = entry.problem or "cannot be read"
                         continue
-                    today = date.today()
+                    today, rules = date.today(), self._rules
                     jobs = {self._pool.submit(_in_worker, str(e.path), e.shown, today if check else None):
                             (e, e.stamp) for e in todo}
                     for job in as_completed(jobs):
@@ -267,10 +276,21 @@ class Catalogue:
                             continue  # changed while it was read: the next scan queues it again
                         if check:
                             entry.findings, entry.checked_stamp, entry.checked_on = result, stamp, today
+                            entry.checked_rules = rules
                         else:
                             entry.facts, entry.problem = result
         except Stopped:
             return  # the server is stopping: the main thread ends the process, and the worker with it
+
+
+def _rules_stamp(root: Path) -> tuple:
+    """The size and time of every file that decides what check says besides the partnership file itself: the
+    clause library's files and the configuration at the served folder."""
+    from protocolkit.library import default_library_dir, project_library
+
+    library = project_library([root / "partnership.yaml"]) or default_library_dir()
+    files = sorted(library.glob("*.y*ml")) + [root / "protocolkit.yaml", root / "pyproject.toml"]
+    return tuple((str(p), _stamp(p)) for p in files)
 
 
 def _worker_pool():
