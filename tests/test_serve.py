@@ -368,6 +368,8 @@ def test_register_form_and_preview_pass_the_accessibility_check(server, page):
     _shot(page, "preview")
     assert not _serious(page)
     assert page.locator("h1").count() == 1
+    page.goto(server.url + "/p/no-such-partnership")  # the pages that say something went wrong, too
+    assert "nothing at this address" in page.content() and not _serious(page)
 
 
 @pytest.mark.browser
