@@ -365,6 +365,22 @@ def init(directory: Path = typer.Argument(..., help="A new or empty folder.")) -
         typer.echo(str(path))
 
 
+@app.command()
+def serve(
+    directory: Optional[Path] = typer.Argument(None, help="A folder of partnership files (default: the shipped examples, read-only)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; any but loopback needs the access token printed at start."),
+) -> None:
+    """Drafting and review in a web browser: the register, the partnership form, preview, downloads and review."""
+    from protocolkit.web.server import serve_command
+
+    try:
+        code = serve_command(directory, host, port)
+    except (InputError, OSError) as exc:
+        fail(reason(exc))
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point (as `python -m protocolkit.cli`): Ctrl-C and SIGTERM end it with 130 or 143 and one line."""
     from protocolkit.entry import main as entry

@@ -46,3 +46,15 @@ def soffice() -> str:
             pytest.fail("LibreOffice (soffice) is not installed, and CI=true requires it: apt-get install -y libreoffice-writer-nogui")
         pytest.skip("LibreOffice (soffice) is not installed")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The system's Chromium (never a browser downloaded at run time); skips without it, except in CI (CI=true),
+    where its absence fails."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is not installed, and CI=true requires it: apt-get install -y chromium")
+        pytest.skip("Chromium is not installed")
+    return path
