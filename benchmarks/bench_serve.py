@@ -24,17 +24,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from whole import cli  # benchmarks/ is on the path when a script in it runs
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-
-
-def cli(*args: str, cwd: Path) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "protocolkit.cli", *args], cwd=cwd, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        sys.exit(f"{args[0]} failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
-    return seconds
 
 
 def get(url: str) -> tuple[float, str]:

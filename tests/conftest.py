@@ -37,24 +37,23 @@ def run():
     return invoke
 
 
-@pytest.fixture(scope="session")
-def soffice() -> str:
-    """The soffice executable; skips without it, except in CI (CI=true), where its absence fails."""
-    path = shutil.which("soffice") or shutil.which("libreoffice")
+def _system_tool(names: tuple[str, ...], what: str, package: str) -> str:
+    """A program from the system's packages; skips without it, except in CI (CI=true), where its absence fails."""
+    path = next((p for p in map(shutil.which, names) if p), None)
     if path is None:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("LibreOffice (soffice) is not installed, and CI=true requires it: apt-get install -y libreoffice-writer-nogui")
-        pytest.skip("LibreOffice (soffice) is not installed")
+            pytest.fail(f"{what} is not installed, and CI=true requires it: apt-get install -y {package}")
+        pytest.skip(f"{what} is not installed")
     return path
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """The soffice executable."""
+    return _system_tool(("soffice", "libreoffice"), "LibreOffice (soffice)", "libreoffice-writer-nogui")
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """The system's Chromium (never a browser downloaded at run time); skips without it, except in CI (CI=true),
-    where its absence fails."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is not installed, and CI=true requires it: apt-get install -y chromium")
-        pytest.skip("Chromium is not installed")
-    return path
+    """The system's Chromium (never a browser downloaded at run time)."""
+    return _system_tool(("chromium", "chromium-browser"), "Chromium", "chromium")

@@ -189,13 +189,10 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
 
     @app.get("/p/<key>/review")
     def review(key: str):
-        from protocolkit.web.documents import compare_with_revision, revisions, unchanged_since
+        from protocolkit.web.documents import compare_with_revision, unchanged_since
 
         entry = _entry(state, key)
-        kind = request.args.get("doc", "protocol")
-        _kind(kind)
-        revs = revisions(entry.path)
-        chosen = next((r for r in revs if r.commit == request.args.get("rev")), None)
+        kind, revs, chosen = _asked_revision(entry)
         # offered first: the latest commit, or the one before it when the file is as the latest commit left it
         offered = revs[1] if len(revs) > 1 and unchanged_since(entry.path, revs[0]) else (revs[0] if revs else None)
         report, problem = None, ""
@@ -214,12 +211,10 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
     @app.get("/p/<key>/review/redline.docx")
     def redline_revision(key: str):
         from protocolkit.diff.redline import redline_bytes
-        from protocolkit.web.documents import compare_with_revision, revisions
+        from protocolkit.web.documents import compare_with_revision
 
         entry = _entry(state, key)
-        kind = request.args.get("doc", "protocol")
-        _kind(kind)
-        chosen = next((r for r in revisions(entry.path) if r.commit == request.args.get("rev")), None)
+        kind, _, chosen = _asked_revision(entry)
         if chosen is None:
             abort(404)
         try:
@@ -357,6 +352,17 @@ class _State:
 
     def kept(self, ref: str) -> Any:
         return self._reports.get(ref)
+
+
+def _asked_revision(entry: Entry) -> tuple[str, list, Any]:
+    """The document (?doc=) and the revision (?rev=) a review page asks for, with the file's revisions; the
+    revision is None when it is not one of them."""
+    from protocolkit.web.documents import revisions
+
+    kind = request.args.get("doc", "protocol")
+    _kind(kind)
+    revs = revisions(entry.path)
+    return kind, revs, next((r for r in revs if r.commit == request.args.get("rev")), None)
 
 
 def _kind(kind: str) -> None:

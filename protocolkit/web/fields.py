@@ -142,21 +142,14 @@ DEPLOYMENT = Group("deployment", "Deployment", (
                                                                         "officer."),
 ))
 
-OFFICERS_GROUP = Group("officers", "Officers", (
-    Field("name", "Name", required=True),
-    Field("rank", "Rank", hint="For example PC, PCSO or Sergeant"),
-    Field("number", "Collar or warrant number"),
-    Field("email", "Email"),
-    Field("phone", "Phone"),
-), list=True, item="officer")
+def _officer(rank_example: str) -> tuple[Field, ...]:
+    """What a partnership file says of an officer (an Officer in the model)."""
+    return (Field("name", "Name", required=True), Field("rank", "Rank", hint=f"For example {rank_example}"),
+            Field("number", "Collar or warrant number"), Field("email", "Email"), Field("phone", "Phone"))
 
-SUPERVISOR = Group("supervisor", "The officer's supervisor", (
-    Field("name", "Name", required=True),
-    Field("rank", "Rank", hint="For example Sergeant"),
-    Field("number", "Collar or warrant number"),
-    Field("email", "Email"),
-    Field("phone", "Phone"),
-))
+
+OFFICERS_GROUP = Group("officers", "Officers", _officer("PC, PCSO or Sergeant"), list=True, item="officer")
+SUPERVISOR = Group("supervisor", "The officer's supervisor", _officer("Sergeant"))
 
 DPOS = Group("data_protection_officers", "Data protection officers", (
     Field("party", "For", "party", required=True, hint="force, local-authority or a school's key"),
