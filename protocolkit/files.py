@@ -43,7 +43,7 @@ def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str]
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
         tmp = None
         if record:
@@ -128,6 +128,15 @@ def _check_target(target: Path, inputs: Iterable[Path | str]) -> Path:
     if target.is_dir():
         raise InputError(f"{target}: is a folder; give a file name")
     return target
+
+
+def _mode_for(target: Path) -> int:
+    """A file replaced keeps its permissions (a data-sharing agreement kept 0600 stays so); a new one gets what the
+    umask allows."""
+    try:
+        return stat.S_IMODE(os.lstat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def _umask() -> int:

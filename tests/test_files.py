@@ -305,3 +305,13 @@ def test_a_3_gib_file_is_refused_by_its_size_before_a_byte_is_read(run, tmp_path
     result = run("check", huge)
     assert result.exit_code == 1 and "yaml-too-large" in result.stdout and "3,221,225,472 bytes" in result.stdout
     assert run("build", huge, "--out", tmp_path / "out").exit_code in (1, 2)
+
+
+def test_a_file_written_again_keeps_its_permissions(tmp_path):
+    from protocolkit.files import write_file
+
+    target = tmp_path / "agreement.yaml"
+    target.write_text("id: a\n", encoding="utf-8")
+    target.chmod(0o600)  # kept from other users on purpose
+    write_file(target, "id: b\n")
+    assert target.read_text(encoding="utf-8") == "id: b\n" and (target.stat().st_mode & 0o777) == 0o600

@@ -667,3 +667,92 @@ def test_the_register_checks_every_file_again_when_the_library_changes(tmp_path,
     clause.write_text(clause.read_text(encoding="utf-8") + "\n# reworded\n", encoding="utf-8")
     os.utime(clause, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
     assert not any(e.checked for e in catalogue.scan())
+
+
+def test_the_form_is_checked_with_the_projects_own_library(tmp_path, run):
+    """The form's messages come from the project's own clause library (as `check` of the file would), not the
+    shipped one: a clause the project added may be included."""
+    from protocolkit.web.app import create_app
+
+    repo = tmp_path / "repo"
+    assert run("init", str(repo)).exit_code == 0
+    training = repo / "clauses" / "training.yaml"
+    training.write_text(training.read_text(encoding="utf-8").replace("  # -- optional modules ---", (
+        "  - id: training.module.county-parking\n    title: \"Module: parking at the school gate\"\n"
+        "    section: training\n    order: 69\n    optional: true\n    text: |\n"
+        "      Safe parking and the school keep-clear markings, with the county council's parking team.\n"
+        "  # -- optional modules ---"), 1), encoding="utf-8")
+    partnership = next((repo / "partnerships").glob("*.yaml"))
+    text = partnership.read_text(encoding="utf-8")
+    partnership.write_text(text.replace("\nhistory:", "\nclauses:\n  include: [training.module.county-parking]\n"
+                                        "history:", 1), encoding="utf-8")
+    assert run("check", str(partnership)).exit_code == 0  # check, from the file, finds the project's library
+    app = create_app(repo)
+    client = app.test_client()
+    key = partnership.stem
+    page = client.get(f"/p/{key}", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    from protocolkit.web.form import form_values, load_round_trip
+
+    values = form_values(load_round_trip(partnership.read_text(encoding="utf-8")))
+    answer = client.post("/validate", data={**values, "-key": key, "csrf_token": token},
+                         headers={"Host": "127.0.0.1", "X-CSRFToken": token})
+    assert answer.status_code == 200
+    messages = json.dumps(answer.get_json())
+    assert "county-parking" not in messages, messages
+
+
+def test_a_request_without_the_access_token_is_refused_before_anything_else():
+    """Off loopback, a POST with neither the access token nor a CSRF token gets the token page, not the form (which
+    would show the partnership and a fresh CSRF token); the token's redirect keeps every other parameter."""
+    from protocolkit.web.app import create_app
+
+    app = create_app(EXAMPLES, token="secret-token", read_only=True)
+    client = app.test_client()
+    answer = client.post("/p/northgate-high", data={"version": "2"})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 403 and "access token" in body and "Northgate" not in body
+    answer = client.get("/?token=secret-token&_scheme=x&key=z&key=y")
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"].endswith("/?_scheme=x&key=z&key=y")
+    location = client.get("//elsewhere.example/?token=secret-token").headers["Location"]
+    assert not location.startswith("//") and "elsewhere" not in urllib.parse.urlparse(location).netloc, location
+
+
+def test_a_value_not_changed_in_the_form_is_saved_as_the_file_wrote_it():
+    from protocolkit.web.form import form_values, load_round_trip, merged, yaml_text
+
+    text = (EXAMPLES / "northgate-high.yaml").read_text(encoding="utf-8").replace('version: "1.0"', "version: 1.10")
+    data = load_round_trip(text)
+    values = form_values(data)
+    assert yaml_text(merged(values, data).data, text) == text  # not rewritten as 1.1
+    values["version"] = "1.2"
+    assert "\nversion: '1.2'\n" in yaml_text(merged(values, data).data, text) or \
+        '\nversion: "1.2"\n' in yaml_text(merged(values, data).data, text)
+
+
+def test_a_signed_copy_edited_after_it_was_built_is_not_called_unchanged(tmp_path):
+    import io
+    import zipfile
+
+    from protocolkit.render.docx import read_template, render_docx
+    from protocolkit.web.documents import compare_with_copy
+
+    doc = _document()
+    built = render_docx(doc, read_template(None))
+    source = zipfile.ZipFile(io.BytesIO(built))
+    edited = io.BytesIO()
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert "safeguarding" in text
+                data = text.replace("safeguarding", "welfare", 1).encode("utf-8")  # as an edit in Word would
+            out.writestr(item, data)
+    copy = tmp_path / "signed.docx"
+    copy.write_bytes(edited.getvalue())
+    report = compare_with_copy(EXAMPLES / "northgate-high.yaml", "northgate-high.yaml", copy, "signed", "protocol")
+    notes = " ".join(report.notes)
+    assert "changed after it was built" in notes and "what was signed is what would be issued today" not in notes
+    assert report.differs

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -29,6 +30,7 @@ from protocolkit.findings import InputError
 from protocolkit.web import fields as spec
 from protocolkit.web.catalogue import Catalogue, Entry
 from protocolkit.web.form import Values, form_values, item_indexes, load_round_trip, request_values
+from protocolkit.web.server import is_loopback
 from protocolkit.web.validate import Checked, check_values
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -53,7 +55,6 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                       TEMPLATES_AUTO_RELOAD=False)
     app.jinja_env.autoescape = True  # for every template, whatever its name
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    CSRFProtect(app)
     _diff_helpers(app)
     state = _State(Catalogue(root), read_only)
     app.extensions["protocolkit"] = state
@@ -66,16 +67,16 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
             # resolves here (DNS rebinding): only the loopback names are answered
             host = (request.host or "").rsplit(":", 1)[0] if not (request.host or "").startswith("[") else \
                 (request.host or "").split("]")[0] + "]"
-            if host not in ("127.0.0.1", "localhost", "[::1]"):
+            if not is_loopback(host):  # a loopback address, or localhost: never a name a page elsewhere chose
                 return render_template("message.html", title="Not answered at this address",
                                        text="This server answers only at 127.0.0.1 or localhost."), 403
             return None
         given = request.args.get("token")
         if given is not None and _same_token(given, token):
             # as Jupyter does: the token once in the address, then a cookie, and the address without it
-            args = {k: v for k, v in request.args.items() if k != "token"}
-            response = redirect(url_for(request.endpoint, **(request.view_args or {}), **args)
-                                if request.endpoint else "/")
+            rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
+            path = "/" + request.path.lstrip("/")  # never //elsewhere, which a browser reads as another host
+            response = redirect(path + ("?" + urlencode(rest) if rest else ""))
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
             return response
         if _same_token(request.cookies.get(TOKEN_COOKIE, ""), token):
@@ -84,6 +85,10 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                                text="This server runs on a network address, so it asks for the access token it "
                                     "printed when it started. Open the address it printed, with ?token=… at the "
                                     "end, or ask the person who started it for the token."), 403
+
+    # registered after _guard, so that a request without the access token (or from a host name not answered) is
+    # turned away before anything else, the CSRF check's own page included
+    CSRFProtect(app)
 
     @app.after_request
     def _headers(response):
@@ -451,19 +456,22 @@ def _safe_name(ident: str) -> bool:
     return bool(SLUG.fullmatch(ident)) and ident not in WINDOWS_RESERVED and len(ident) <= 100
 
 
-def _checked(state: _State, entry: Entry | None, values: Values) -> Checked:
-    """The form's values checked as the file they make (for an entry, merged onto the file as it is now)."""
+def _checked(state: _State, entry: Entry | None, values: Values, raw: bytes | None = None) -> Checked:
+    """The form's values checked as the file they make (for an entry, merged onto the file as it is now, or as
+    `raw` holds it), with the project's own clause library, as `check` of the file would."""
+    from protocolkit.library import project_library
     from protocolkit.scaffold import schema_reference
 
     base, original = None, None
     if entry is not None:
         try:
-            original = entry.path.read_bytes().decode("utf-8-sig")
+            original = (raw if raw is not None else entry.path.read_bytes()).decode("utf-8-sig")
             base, _ = _round_trip(original.encode("utf-8"))
         except (OSError, UnicodeDecodeError):
             base, original = None, None
     target = _target(state, entry, values)
-    return check_values(values, base, original, target, None, schema_ref=schema_reference(target))
+    return check_values(values, base, original, target, project_library([target]),
+                        schema_ref=schema_reference(target))
 
 
 def _form_page(state: _State, entry: Entry | None, values: Values, checked: Checked | None, file_digest: str,
@@ -575,12 +583,8 @@ def _save(state: _State, entry: Entry | None):
                                   banner=f"Not saved: {entry.shown} cannot be read now ({exc.strerror}). Nothing "
                                          f"was lost: your entries are below."), 409
             if not hmac.compare_digest(digest(now), opened):
-                return _form_page(state, entry, values, None, opened, banner=(
-                    f"Not saved: {entry.shown} was changed (in another tab, by someone else, or in an editor) after "
-                    f"you opened this form, and saving would overwrite those changes. Nothing was lost: your "
-                    f"entries are still below, and the file keeps the other changes. Open the file again in a new "
-                    f"tab to see them, copy your changes across, and save there.")), 409
-        checked = _checked(state, entry, values)
+                return _form_page(state, entry, values, None, opened, banner=_CHANGED.format(shown=entry.shown)), 409
+        checked = _checked(state, entry, values, now if entry is not None else None)
         if checked.errors:
             return _form_page(state, entry, values, checked, opened, banner=(
                 f"Not saved: {checked.errors} problem{'s' if checked.errors != 1 else ''} to put right first, "
@@ -590,6 +594,8 @@ def _save(state: _State, entry: Entry | None):
             checked.fields.setdefault("id", []).insert(0, _exists(target, state))
             return _form_page(state, entry, values, checked, opened, banner=(
                 "Not saved: a partnership file with that short name already exists.")), 409
+        if entry is not None and _changed_since(entry.path, opened):  # while it was being checked, by an editor
+            return _form_page(state, entry, values, None, opened, banner=_CHANGED.format(shown=entry.shown)), 409
         try:
             write_file(target, checked.text.encode("utf-8"), what="partnership file", record=True)
         except InputError as exc:
@@ -598,6 +604,19 @@ def _save(state: _State, entry: Entry | None):
         saved = state.catalogue.added(target)
     flash(f"Saved {saved.shown}.")
     return redirect(url_for("edit", key=saved.key), code=303)
+
+
+_CHANGED = ("Not saved: {shown} was changed (in another tab, by someone else, or in an editor) after you opened "
+            "this form, and saving would overwrite those changes. Nothing was lost: your entries are still below, and "
+            "the file keeps the other changes. Open the file again in a new tab to see them, copy your changes "
+            "across, and save there.")
+
+
+def _changed_since(path: Path, opened: str) -> bool:
+    try:
+        return not hmac.compare_digest(digest(path.read_bytes()), opened)
+    except OSError:
+        return True
 
 
 def _exists(target: Path, state: _State):

@@ -199,7 +199,14 @@ def compare_with_copy(path: Path, shown: str, copy: Path, label: str, kind: str)
     old = read_document(copy, kind)
     report = Report(label, f"{shown} today", kind, diff_documents(old, now))
     printed = printed_fingerprint(copy)
-    if printed and printed == now.fingerprint():
+    # as review judges a signed copy: a .docx whose text no longer gives the fingerprint it states was edited after
+    # it was built (a PDF's text cannot be read back exactly, so its stated fingerprint stands for it)
+    edited = bool(printed) and copy.suffix.lower() == ".docx" and old.fingerprint() != printed
+    if edited:
+        report.notes.append("The copy's text no longer gives the fingerprint it states: it was changed after it was "
+                            "built (in Word, say), so it is not the document protocolkit made. Compare the copy the "
+                            "partners actually signed.")
+    elif printed and printed == now.fingerprint():
         report.notes.append("The signed copy states the fingerprint of today's version: what was signed is what "
                             "would be issued today.")
     elif printed:

@@ -276,8 +276,12 @@ class _Merge:
 
     def field(self, mapping: CommentedMap, f: Field, name: str, path: Path_, order: list[str]) -> None:
         raw = self.values.get(name, [] if f.kind == "documents" else "")
-        value = typed_value(f, raw)
         self.out.names[path + (f.key,)] = name
+        if f.key in mapping and raw == shown_value(mapping[f.key], f):
+            # not changed in the form: the file's own value stays as it is written (version 1.10 is not rewritten as
+            # 1.1, and a value the form cannot show, a list where words belong, is not deleted for check to miss)
+            return
+        value = typed_value(f, raw)
         if f.kind == "date" and isinstance(value, str):
             problem = date_problem(value)
             if problem:

@@ -9,7 +9,15 @@ function sortRegister(table, column, button) {
   th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   const body = table.tBodies[0];
   const rows = Array.from(body.rows);
-  const key = (row) => (row.cells[column] ? row.cells[column].dataset.value || "" : "");
+  // the cell under the column, counting spans (a file that cannot be read has one cell across five columns)
+  const key = (row) => {
+    let at = 0;
+    for (const cell of row.cells) {
+      if (column < at + cell.colSpan) return at === column ? cell.dataset.value || "" : "";
+      at += cell.colSpan;
+    }
+    return "";
+  };
   rows.sort((a, b) => {
     const order = key(a).localeCompare(key(b), "en-GB", { numeric: true, sensitivity: "base" });
     return ascending ? order : -order;
