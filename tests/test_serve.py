@@ -756,3 +756,27 @@ def test_a_signed_copy_edited_after_it_was_built_is_not_called_unchanged(tmp_pat
     notes = " ".join(report.notes)
     assert "changed after it was built" in notes and "what was signed is what would be issued today" not in notes
     assert report.differs
+
+
+def test_review_against_a_revision_shows_what_the_library_changed_since(tmp_path, run):
+    """The partnership at a revision is assembled with the library as it was then (as review --since does): a
+    clause the library reworded since shows, though the partnership file itself did not change."""
+    from protocolkit.web.app import create_app
+
+    repo = tmp_path / "repo"
+    assert run("init", str(repo)).exit_code == 0
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "as signed")
+    first = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    finance = repo / "clauses" / "finance.yaml"
+    text = finance.read_text(encoding="utf-8")
+    assert "accepts hospitality only" in text
+    finance.write_text(text.replace("accepts hospitality only", "accepts modest hospitality only"), encoding="utf-8")
+    _git(repo, "commit", "-qam", "the library rewords a clause")
+    key = next((repo / "partnerships").glob("*.yaml")).stem
+    page = create_app(repo).test_client().get(f"/p/{key}/review?rev={first}&doc=protocol",
+                                              headers={"Host": "127.0.0.1"})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200, body[:500]
+    assert re.search(r"<ins[^>]*>\s*modest", body), body[body.find("hospitality") - 300:body.find("hospitality") + 200]

@@ -63,32 +63,34 @@ def _walk_from(version: Version) -> Path:
     return Path.cwd() if version.hidden_path else version.path
 
 
-def compare(before: Version, after: Version, library: Path | None, doc: str | None) -> Report:
-    """The report on two located versions."""
-    lib: Library | None = None
+def compare(before: Version, after: Version, library: Path | None, doc: str | None,
+            old_library: Path | None = None) -> Report:
+    """The report on two located versions; with `old_library`, OLD is assembled with that library (the project's
+    library as it was at OLD's revision) and NEW with today's."""
+    libs: dict[bool, Library] = {}
 
-    def get_library() -> Library:
-        nonlocal lib
-        if lib is None:
-            lib = load_library(library or project_library([_walk_from(after)]))
+    def get_library(old: bool = False) -> Library:
+        old = old and old_library is not None
+        if old not in libs:
+            lib = libs[old] = load_library(old_library if old else (library or project_library([_walk_from(after)])))
             errors = [f for f in lib.findings if f.severity == "error"]
             if errors:
                 first = errors[0]
                 raise InputError(f"{first.location()}: {first.message}: the clause library has "
                                  f"{len(errors)} error(s); run `protocolkit check` on it")
-        return lib
+        return libs[old]
 
     docs: dict[int, Document] = {}
     for version in (before, after):
         if version.is_docx:
             docs[id(version)] = read_docx_version(version, doc)
         else:
-            load_partnership_version(version, get_library())
+            load_partnership_version(version, get_library(version is before))
     # A partnership compared with a .docx is assembled as whatever the .docx turned out to be.
     kind = doc or next((d.kind for d in docs.values()), "protocol")
     for version in (before, after):
         if not version.is_docx:
-            docs[id(version)] = assembled(version, get_library(), kind)
+            docs[id(version)] = assembled(version, get_library(version is before), kind)
     old_doc, new_doc = docs[id(before)], docs[id(after)]
     result = diff_documents(old_doc, new_doc)
     report = Report(before.label, after.label, kind, result)

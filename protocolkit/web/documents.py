@@ -164,25 +164,31 @@ def unchanged_since(path: Path, rev: Revision) -> bool:
 
 
 def compare_with_revision(path: Path, shown: str, rev: Revision, kind: str):
-    """The diff report of the file at a revision against the file now (as `protocolkit diff REV:path path`)."""
+    """The diff report of the partnership at a revision against the partnership now, each assembled with the
+    project's clause library as it was then and as it is now (as `review --since` compares them), so a change of
+    the library's wording shows as well as a change of the file."""
     from protocolkit.diff.command import compare
     from protocolkit.diff.inputs import Version
-    from protocolkit.library import shown as shown_path
+    from protocolkit.library import project_library, shown as shown_path
+    from protocolkit.review import GitBaseline
 
-    top = git_top(path)
-    if top is None:
+    if git_top(path) is None:
         raise InputError(f"{shown}: is not in a git repository, so it has no earlier revisions")
-    rel = path.resolve().relative_to(top.resolve()).as_posix()
-    proc = subprocess.run(["git", "-C", str(top), "cat-file", "blob", f"{rev.commit}:{rel}"], capture_output=True,
-                          timeout=30, stdin=subprocess.DEVNULL)
-    if proc.returncode != 0:
-        raise InputError(f"{shown}: the file did not exist at {rev.short}; choose a later revision")
     with tempfile.TemporaryDirectory(prefix="protocolkit-review-") as tmp:
-        copy = Path(tmp) / path.name
-        copy.write_bytes(proc.stdout)
+        baseline = GitBaseline(rev.commit, path, Path(tmp))
+        data = baseline.file(path)
+        if data is None:
+            raise InputError(f"{shown}: the file did not exist at {rev.short}; choose a later revision")
+        root = project_library([path])
+        # the shipped library (no project library) is the same at every revision; a library the revision did not
+        # have yet leaves today's
+        old_library = baseline.library(root) if root is not None else None
+        copy = Path(tmp) / "file" / path.name
+        copy.parent.mkdir()
+        copy.write_bytes(data)
         before = Version(f"{rev.short}:{shown}", copy, False, hidden_path=shown_path(copy))
         after = Version(shown, path, False)
-        return compare(before, after, None, kind)
+        return compare(before, after, None, kind, old_library)
 
 
 def compare_with_copy(path: Path, shown: str, copy: Path, label: str, kind: str):
