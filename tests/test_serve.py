@@ -780,3 +780,26 @@ def test_review_against_a_revision_shows_what_the_library_changed_since(tmp_path
     body = page.get_data(as_text=True)
     assert page.status_code == 200, body[:500]
     assert re.search(r"<ins[^>]*>\s*modest", body), body[body.find("hospitality") - 300:body.find("hospitality") + 200]
+
+
+def test_a_form_whose_file_went_away_is_shown_again_with_everything_typed(tmp_path):
+    from protocolkit.web.app import create_app
+    from protocolkit.web.form import form_values, load_round_trip
+
+    folder = tmp_path / "county"
+    folder.mkdir()
+    path = folder / "northgate-high.yaml"
+    shutil.copyfile(EXAMPLES / "northgate-high.yaml", path)
+    client = create_app(folder).test_client()
+    page = client.get("/p/northgate-high", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    values = form_values(load_round_trip(path.read_text(encoding="utf-8")))
+    values["deployment.hours"] = "typed while the file was moved away"
+    path.rename(tmp_path / "elsewhere.yaml")  # moved out of the folder while the form was open
+    client.get("/", headers={"Host": "127.0.0.1"})  # the register notices
+    answer = client.post("/p/northgate-high", data={**values, "csrf_token": token, "-save": "1"},
+                         headers={"Host": "127.0.0.1"})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "no longer in the folder" in body
+    assert "typed while the file was moved away" in body
+    assert not list(folder.glob("*.yaml"))  # nothing written

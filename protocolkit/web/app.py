@@ -134,7 +134,15 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
 
     @app.post("/p/<key>")
     def save(key: str):
-        return _save(state, _entry(state, key))
+        entry = state.catalogue.get(key)
+        if entry is None:
+            # the file went (moved, renamed or removed) while the form was open: what was typed is shown again, to
+            # save as a new partnership file, rather than lost to a page that is not there
+            return _form_page(state, None, request_values(request.form), None, "", banner=(
+                "Not saved: the file this form was editing is no longer in the folder (it was moved, renamed or "
+                "removed). Nothing was lost: your entries are below, and saving them makes a new partnership "
+                "file.")), 409
+        return _save(state, entry)
 
     @app.post("/validate")
     def validate():
@@ -231,7 +239,7 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
 
     @app.post("/p/<key>/review")
     def review_upload(key: str):
-        from protocolkit.web.documents import compare_with_copy, revisions, sniffed_upload
+        from protocolkit.web.documents import compare_upload, revisions, sniffed_upload
 
         entry = _entry(state, key)
         kind = request.form.get("doc", "protocol")
@@ -251,7 +259,7 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
                     copy = Path(tmp) / f"signed{suffix}"
                     copy.write_bytes(data)
                     label = f"signed copy {Path(upload.filename).name}"
-                    report = compare_with_copy(entry.path, entry.shown, copy, label, kind)
+                    report = compare_upload(entry.path, entry.shown, copy, label, kind)
                     report.notes = [n.replace(str(copy), label) for n in report.notes]
                 if suffix == ".docx" and report.differs:
                     redline = url_for("redline_upload", key=key, ref=state.keep(report))

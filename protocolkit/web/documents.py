@@ -224,6 +224,30 @@ def compare_with_copy(path: Path, shown: str, copy: Path, label: str, kind: str)
     return report
 
 
+UPLOAD_SECONDS = 90
+
+
+def compare_upload(path: Path, shown: str, copy: Path, label: str, kind: str):
+    """compare_with_copy in a process of its own, given UPLOAD_SECONDS. In the server's threads nothing else limits
+    reading an upload (read.pdf's alarm works only in a main thread, which that process's is), and a hostile file's
+    memory is that process's, gone when it ends."""
+    import multiprocessing
+
+    from concurrent.futures import TimeoutError as Late
+
+    from protocolkit.stopping import process_pool, worker_init
+
+    methods = multiprocessing.get_all_start_methods()
+    # not fork: the server's other threads may hold locks a forked copy would never see released
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with process_pool(1, mp_context=context, initializer=worker_init) as pool:
+        try:
+            return pool.submit(compare_with_copy, path, shown, copy, label, kind).result(timeout=UPLOAD_SECONDS)
+        except Late:
+            raise InputError(f"{label}: could not be read within {UPLOAD_SECONDS} s (it may be malformed): export "
+                             f"it again from the signed document") from None
+
+
 def sniffed_upload(data: bytes, filename: str) -> str:
     """'.docx' or '.pdf' for an upload that is one by its name and its first bytes; InputError otherwise."""
     suffix = Path(filename or "").suffix.lower()
