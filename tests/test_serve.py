@@ -672,8 +672,6 @@ def test_the_register_checks_every_file_again_when_the_library_changes(tmp_path,
 def test_the_form_is_checked_with_the_projects_own_library(tmp_path, run):
     """The form's messages come from the project's own clause library (as `check` of the file would), not the
     shipped one: a clause the project added may be included."""
-    from protocolkit.web.app import create_app
-
     repo = tmp_path / "repo"
     assert run("init", str(repo)).exit_code == 0
     training = repo / "clauses" / "training.yaml"
@@ -687,7 +685,7 @@ def test_the_form_is_checked_with_the_projects_own_library(tmp_path, run):
     partnership.write_text(text.replace("\nhistory:", "\nclauses:\n  include: [training.module.county-parking]\n"
                                         "history:", 1), encoding="utf-8")
     assert run("check", str(partnership)).exit_code == 0  # check, from the file, finds the project's library
-    app = create_app(repo)
+    app = _app(repo)
     client = app.test_client()
     key = partnership.stem
     page = client.get(f"/p/{key}", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
@@ -705,9 +703,7 @@ def test_the_form_is_checked_with_the_projects_own_library(tmp_path, run):
 def test_a_request_without_the_access_token_is_refused_before_anything_else():
     """Off loopback, a POST with neither the access token nor a CSRF token gets the token page, not the form (which
     would show the partnership and a fresh CSRF token); the token's redirect keeps every other parameter."""
-    from protocolkit.web.app import create_app
-
-    app = create_app(EXAMPLES, token="secret-token", read_only=True)
+    app = _app(EXAMPLES, token="secret-token", read_only=True)
     client = app.test_client()
     answer = client.post("/p/northgate-high", data={"version": "2"})
     body = answer.get_data(as_text=True)
@@ -761,8 +757,6 @@ def test_a_signed_copy_edited_after_it_was_built_is_not_called_unchanged(tmp_pat
 def test_review_against_a_revision_shows_what_the_library_changed_since(tmp_path, run):
     """The partnership at a revision is assembled with the library as it was then (as review --since does): a
     clause the library reworded since shows, though the partnership file itself did not change."""
-    from protocolkit.web.app import create_app
-
     repo = tmp_path / "repo"
     assert run("init", str(repo)).exit_code == 0
     _git(repo, "init", "-q")
@@ -775,7 +769,7 @@ def test_review_against_a_revision_shows_what_the_library_changed_since(tmp_path
     finance.write_text(text.replace("accepts hospitality only", "accepts modest hospitality only"), encoding="utf-8")
     _git(repo, "commit", "-qam", "the library rewords a clause")
     key = next((repo / "partnerships").glob("*.yaml")).stem
-    page = create_app(repo).test_client().get(f"/p/{key}/review?rev={first}&doc=protocol",
+    page = _app(repo).test_client().get(f"/p/{key}/review?rev={first}&doc=protocol",
                                               headers={"Host": "127.0.0.1"})
     body = page.get_data(as_text=True)
     assert page.status_code == 200, body[:500]
@@ -783,14 +777,13 @@ def test_review_against_a_revision_shows_what_the_library_changed_since(tmp_path
 
 
 def test_a_form_whose_file_went_away_is_shown_again_with_everything_typed(tmp_path):
-    from protocolkit.web.app import create_app
     from protocolkit.web.form import form_values, load_round_trip
 
     folder = tmp_path / "county"
     folder.mkdir()
     path = folder / "northgate-high.yaml"
     shutil.copyfile(EXAMPLES / "northgate-high.yaml", path)
-    client = create_app(folder).test_client()
+    client = _app(folder).test_client()
     page = client.get("/p/northgate-high", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     values = form_values(load_round_trip(path.read_text(encoding="utf-8")))
@@ -803,3 +796,22 @@ def test_a_form_whose_file_went_away_is_shown_again_with_everything_typed(tmp_pa
     assert answer.status_code == 409 and "no longer in the folder" in body
     assert "typed while the file was moved away" in body
     assert not list(folder.glob("*.yaml"))  # nothing written
+
+
+_MADE: list = []
+
+
+def _app(*args, **kwargs):
+    """create_app in this process; its worker process is ended when the test does (_end_apps)."""
+    from protocolkit.web.app import create_app
+
+    app = create_app(*args, **kwargs)
+    _MADE.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _end_apps():
+    yield
+    while _MADE:
+        _MADE.pop().extensions["protocolkit"].catalogue.close()

@@ -106,6 +106,16 @@ class Catalogue:
         self.skipped: list[str] = []
         self._rules: tuple = ()
 
+    def close(self) -> None:
+        """End the worker process (a server ends it by ending; an app made in a longer-lived process, a test's,
+        must end it, or that process waits for it when it exits)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            from protocolkit.stopping import _kill_workers
+
+            _kill_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+
     # -- where files are --------------------------------------------------------------------
 
     def inside(self, path: Path) -> Path:
