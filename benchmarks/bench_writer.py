@@ -168,7 +168,7 @@ def main() -> int:
 
     def uncached(doc) -> bytes:
         # as for a document whose every paragraph is new to this process
-        for cached in (typeset, wordml.run_content, writer._text_paragraph, writer._id_row, writer.id_bookmark):
+        for cached in (typeset, wordml.run_content, writer._text_paragraph, writer._heading_run, writer._id_row, writer.id_bookmark):
             cached.cache_clear()
         return render_docx(doc, template)
 

@@ -282,7 +282,7 @@ def template_findings(clause_id: str, text: str, where: Source, placeholders_onl
     if "{" not in text:
         return []
     try:
-        ast = _ENV.parse(text)
+        ast = _parsed(text)
     except TemplateSyntaxError as exc:
         return [Finding.at(_line_source(where, exc.lineno), "template-syntax", "error",
                            f"clause {clause_id!r}: template syntax: {exc.message}", clause=clause_id)]
@@ -312,6 +312,15 @@ def template_findings(clause_id: str, text: str, where: Source, placeholders_onl
     return found
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> nodes.Template:
+    """A clause's template parsed once for the checks, the compiler's guard and the list of what it reads (a local
+    clause is new to every partnership, and was parsed three times). Only read, never handed to the compiler, which
+    folds constants in the tree it is given; a syntax error is raised afresh each time (lru_cache keeps no
+    exceptions)."""
+    return _ENV.parse(text)
+
+
 class TemplateRefused(Exception):
     """A template that uses more than data, if, for over the partnership's lists and simple filters."""
 
@@ -320,7 +329,7 @@ class TemplateRefused(Exception):
 def _compiled(text: str) -> Template | TemplateRefused:
     """The compiled template, or why it is refused. The check comes first: Jinja folds constants while compiling,
     so `{{ 'x' * 10**10 }}` would take ten gigabytes before a line of it was rendered."""
-    problem = template_problem(_ENV.parse(text))
+    problem = template_problem(_parsed(text))
     if problem:
         return TemplateRefused(problem)
     return _ENV.from_string(text)
@@ -410,7 +419,7 @@ def _reads(text: str) -> tuple[tuple[str | int, ...], ...]:
         for child in node.iter_child_nodes():
             visit(child)
 
-    visit(_ENV.parse(text))
+    visit(_parsed(text))
     return tuple(found)
 
 

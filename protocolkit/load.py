@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
@@ -101,8 +102,12 @@ def parse_yaml(text: str, path: str) -> YamlFile:
     except _DuplicateKey as dup:
         raise YamlProblem(Finding("yaml-syntax", "error", f"YAML syntax: key {dup.key!r} appears twice in one mapping "
                                   f"(first at line {dup.first}): keep one", path, dup.line, dup.column)) from None
-    _check_bounds(data, path)
-    _check_characters(data, path)
+    # a value or key can hold a control character only if the text does, or writes one as an escape ("\\x01"):
+    # a file with neither, as nearly every file is, need not be walked for them
+    dirty = "\\" in text or _CONTROL.search(text) is not None
+    _check_bounds(data, path, dirty)
+    if dirty:
+        _check_characters(data, path)
     return YamlFile(path, data, text)
 
 
@@ -180,6 +185,25 @@ if _CParser is not None:
             _Constructor.__init__(self, loader=self)
             VersionedResolver.__init__(self, loadumper=self)
             self.allow_duplicate_keys = False
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            # A plain scalar's tag follows from its text alone (YAML 1.2, no path resolvers): each text is matched
+            # against the resolver's patterns once a process, not once a file (keys and values repeat across a
+            # county's files; matching was a sixth of the time spent loading one). Tags are shared, as ruamel's
+            # own default tags are.
+            if kind is not ScalarNode or not implicit[0]:
+                return super().resolve(kind, value, implicit)
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[value] = tag
+            return tag
+
+
+_RESOLVED: dict[str, Any] = {}
+_RESOLVED_MAX = 8192
 
 
 # Below this many nesting characters no scan is needed: libyaml's recursion is safe that deep, and the round-trip
@@ -274,30 +298,41 @@ class _Lean:
                     pass
         return value
 
+    # The positions go straight into the LineCol record (`lc.line`, `lc.col`, `lc.data`) that ruamel's own
+    # _yaml_set_*_line_col helpers fill one call at a time; an empty mapping or sequence keeps lc.data None, as there.
     def _mapping(self, node: Any) -> CommentedMap:
         data = CommentedMap()
-        data._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        lc = data.lc
+        mark = node.start_mark
+        lc.line, lc.col = mark.line, mark.column
         self.built[node] = data
-        for key_node, value_node in node.value:
-            key = self.build(key_node)
-            if key in data:
-                first = data.lc.data.get(key)
-                raise _DuplicateKey(key, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                    first[0] + 1 if first else node.start_mark.line + 1)
-            data[key] = self.build(value_node)
-            data._yaml_set_kv_line_col(key, [key_node.start_mark.line, key_node.start_mark.column,
-                                             value_node.start_mark.line, value_node.start_mark.column])
-        _style(data, node)
+        if node.value:
+            lines = lc.data = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                at = key_node.start_mark
+                if key in lines:
+                    raise _DuplicateKey(key, at.line + 1, at.column + 1, lines[key][0] + 1)
+                data[key] = self.build(value_node)
+                value_at = value_node.start_mark
+                lines[key] = [at.line, at.column, value_at.line, value_at.column]
+            _style(data, node)
         return data
 
     def _sequence(self, node: Any) -> CommentedSeq:
         data = CommentedSeq()
-        data._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        lc = data.lc
+        mark = node.start_mark
+        lc.line, lc.col = mark.line, mark.column
         self.built[node] = data
-        for i, child in enumerate(node.value):
-            data.append(self.build(child))
-            data._yaml_set_idx_line_col(i, [child.start_mark.line, child.start_mark.column])
-        _style(data, node)
+        if node.value:
+            lines = lc.data = {}
+            build = self.build
+            for i, child in enumerate(node.value):
+                data.append(build(child))
+                at = child.start_mark
+                lines[i] = [at.line, at.column]
+            _style(data, node)
         return data
 
 
@@ -334,8 +369,9 @@ def _bad_scalar(node: Any, exc: Exception) -> Finding:
     return Finding("schema", "error", message, "", line, col)
 
 
-def _check_bounds(data: Any, path: str) -> None:
-    """Refuse nesting too deep and alias expansions too large, before anything walks the data."""
+def _check_bounds(data: Any, path: str, keys: bool = True) -> None:
+    """Refuse nesting too deep and alias expansions too large, before anything walks the data; with `keys`, a key
+    holding a control character too."""
     count = 0
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
@@ -349,7 +385,7 @@ def _check_bounds(data: Any, path: str) -> None:
         if isinstance(node, dict):
             for key in node:
                 bad = isinstance(key, (dict, list, tuple))
-                control = isinstance(key, str) and _CONTROL.search(key)
+                control = keys and isinstance(key, str) and _CONTROL.search(key)
                 if bad or control:
                     pos = node.lc.data.get(key) if getattr(node.lc, "data", None) else None
                     line, col = (pos[0] + 1, pos[1] + 1) if pos else node_position(node)

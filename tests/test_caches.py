@@ -39,15 +39,16 @@ def _variants(folder):
 
 
 def _clear_caches() -> None:
-    from protocolkit import assemble, typography
+    from protocolkit import assemble, load, typography
     from protocolkit.check import suppress
     from protocolkit.check.rules import _common, legal_basis
     from protocolkit.render import docx, wordml
 
     assemble._FILLED.clear()
+    load._RESOLVED.clear()
     _common._REGISTERS.clear()
-    for cached in (assemble._reads, assemble._split, assemble._compiled, typography.typeset, wordml.run_content,
-                   docx._text_paragraph, docx._id_row, docx.id_bookmark, legal_basis.misuses,
+    for cached in (assemble._reads, assemble._split, assemble._compiled, assemble._parsed, typography.typeset, wordml.run_content,
+                   docx._text_paragraph, docx._heading_run, docx._id_row, docx.id_bookmark, legal_basis.misuses,
                    legal_basis._names_condition, suppress._directives):
         cached.cache_clear()
 

@@ -145,9 +145,8 @@ class BodyWriter:
 
     def heading(self, number: str, title: str, level: int, node_id: str, page_break: bool = False,
                 keep: bool = False) -> str:
-        text = f"{number}\t{typeset(title)}" if number else typeset(title)
         mark, name = self.heading_bookmark(node_id, number, level)
-        content = wordml.bookmark(mark, name, wordml.run(text))
+        content = wordml.bookmark(mark, name, _heading_run(number, title))
         return wordml.paragraph(content, self.styles["section" if level == 1 else "clause"], keep, page_break)
 
     def text(self, text: str, kind: str = "body", keep: bool = False) -> str:
@@ -227,6 +226,11 @@ class BodyWriter:
         paragraphs[0] = first[:at] + f'<w:bookmarkStart w:id="{number}" w:name="{BODY_BOOKMARK}"/>' + first[at:]
         paragraphs[-1] = last[:-len("</w:p>")] + f'<w:bookmarkEnd w:id="{number}"/></w:p>'
         return "".join(paragraphs)
+
+
+@lru_cache(maxsize=4096)  # a county's documents share most of their headings
+def _heading_run(number: str, title: str) -> str:
+    return wordml.run(f"{number}\t{typeset(title)}" if number else typeset(title))
 
 
 @lru_cache(maxsize=4096)  # a county's documents share most of their paragraphs
