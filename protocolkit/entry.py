@@ -5,14 +5,19 @@ from __future__ import annotations
 
 
 def main() -> None:
-    from protocolkit.stopping import Stopped, checkpoint, exit_stopped, install
+    from protocolkit.stopping import Stopped, checkpoint, ended, exit_stopped, install
 
     install()
     try:
-        from protocolkit.cli import app
+        try:
+            from protocolkit.cli import app
 
-        checkpoint()  # a signal during the imports is acted on here
-        app()
+            checkpoint()  # a signal during the imports is acted on here
+            app()
+        finally:
+            # a signal in the last moments (the files all written, the list printed) still ends with 130 or 143
+            # and its line, never with the command's own 0
+            ended()
     except Stopped as stop:
         exit_stopped(stop)
     except OSError as exc:  # the last guard: a file system error no command turned into its own message

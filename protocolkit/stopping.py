@@ -46,8 +46,26 @@ def _on_signal(signum: int, frame: Any) -> None:
     # raised at once only where the main thread is waiting (on workers, LibreOffice or the keyboard); elsewhere the
     # next checkpoint(), which every loop over files passes, raises it.
     _PENDING.append(signum)
+    if _ENDED[0]:
+        # the command is done and Python is only exiting: nothing is left to stop or to clean, but the exit still
+        # says that it was asked to stop, with the line that says what was finished (written as it is, at once:
+        # the interpreter may be half torn down)
+        findings = sys.modules.get("protocolkit.findings")
+        line = summary(Stopped(signum))
+        os.write(2, (findings.visible(line) if findings else line).encode("utf-8", "backslashreplace") + b"\n")
+        os._exit(128 + signum)
     if _WAITING[0]:
         raise Stopped(signum)
+
+
+_ENDED = [False]  # the command has returned (or raised) and the process is exiting
+
+
+def ended() -> None:
+    """The command is over: a signal that came while it was finishing stops it as any other (Stopped, now), and
+    one that comes later, while Python exits, ends the process at once with the same code and line."""
+    _ENDED[0] = True
+    checkpoint()
 
 
 def install() -> None:

@@ -152,3 +152,33 @@ def test_ctrl_c_during_a_streaming_build_says_what_was_written_and_leaves_whole_
         with zipfile.ZipFile(path) as z:
             assert z.testzip() is None
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_as_the_command_ends_still_gives_its_code_and_line(signum):
+    # the moment a random signal can meet (CI once saw a build exit 0 after its SIGINT): the command has returned,
+    # the signal comes while Python exits, and the exit is still 128 + the signal with the one line
+    code = ("import os, signal, time\n"
+            "from protocolkit import stopping\n"
+            "stopping.install()\n"
+            "stopping.finished('wrote out/p00/protocol.docx')\n"
+            "stopping.ended()\n"
+            f"os.kill(os.getpid(), {int(signum)})\n"
+            "time.sleep(10)\n")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=20)
+    text = ran.stderr.decode("utf-8", "replace").strip()
+    assert ran.returncode == 128 + signum, text
+    assert text.count("\n") == 0 and "finished before the stop: wrote out/p00/protocol.docx" in text, text
+
+
+def test_a_signal_while_the_command_finishes_stops_it_as_any_other():
+    from protocolkit import stopping
+
+    stopping._PENDING.append(signal.SIGINT)
+    try:
+        with pytest.raises(stopping.Stopped) as stop:
+            stopping.ended()
+        assert stop.value.code == 130
+    finally:
+        stopping._PENDING.clear()
+        stopping._ENDED[0] = False
