@@ -380,7 +380,7 @@ def _control(doc) -> None:
     doc.add_paragraph("Change history", style="Front Subheading")
     history = doc.add_table(rows=4, cols=4)
     history.style = doc.styles["Table Grid"]
-    widths = [Cm(2.0), Cm(3.2), Cm(4.3), TEXT_W - Cm(9.5)]
+    widths = [Cm(2.0), Cm(3.8), Cm(3.9), TEXT_W - Cm(9.7)]  # the date column holds "30 September 2026" on one line
     _fixed_layout(history, widths)
     for cell, label in zip(history.rows[0].cells, ("Version", "Date", "Author", "Summary of changes")):
         _write_cell(cell, label, bold=True)
