@@ -78,9 +78,16 @@ def test_sigint_and_sigterm_at_random_moments_end_everything_cleanly(work, targe
         took = time.monotonic() - sent
         COUNTS[f"signals: {target} stopped by a signal"] += 1
         text = err.decode("utf-8", "replace")
-        assert proc.returncode in (130, 143), (target, signum.name, proc.returncode, text)
-        assert proc.returncode == 128 + signum, (target, signum.name, proc.returncode)
-        assert "Traceback" not in text and text.strip().count("\n") == 0, text
+        # SIGTERM that came while Python itself was starting, before protocolkit's first line put its handler in
+        # (a loaded CI machine took over 50 ms), ends it by the default action with nothing begun, which a shell
+        # reports as 143 all the same
+        early = proc.returncode == -signal.SIGTERM and not text and not out.exists()
+        if early:
+            COUNTS[f"signals: {target} ended by SIGTERM before its handler was in"] += 1
+        else:
+            assert proc.returncode in (130, 143), (target, signum.name, proc.returncode, text)
+            assert proc.returncode == 128 + signum, (target, signum.name, proc.returncode)
+            assert "Traceback" not in text and text.strip().count("\n") == 0, text
         assert took < 2
         deadline = time.monotonic() + 2
         while _group_alive(proc.pid) and time.monotonic() < deadline:
