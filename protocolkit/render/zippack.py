@@ -60,11 +60,12 @@ def package(members: list[Member]) -> bytes:
 
 
 def repack(data: bytes) -> bytes:
-    """A zip's parts written again in this module's form: [Content_Types].xml first, the rest by name."""
+    """A zip's parts written again in this module's form: [Content_Types].xml first, the rest by name, each at
+    STATIC_LEVEL (what it writes is a file kept, such as the shipped template, not a document written per build)."""
     import io
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = [i.filename for i in zf.infolist() if not i.is_dir()]
         ordered = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-        return package([member(n, zf.read(n)) for n in ordered])
+        return package([member(n, zf.read(n), STATIC_LEVEL) for n in ordered])
