@@ -46,10 +46,11 @@ def _on_signal(signum: int, frame: Any) -> None:
     # raised at once only where the main thread is waiting (on workers, LibreOffice or the keyboard); elsewhere the
     # next checkpoint(), which every loop over files passes, raises it.
     _PENDING.append(signum)
-    if _ENDED[0]:
+    if _ENDED[0] and len(_PENDING) == 1:
         # the command is done and Python is only exiting: nothing is left to stop or to clean, but the exit still
         # says that it was asked to stop, with the line that says what was finished (written as it is, at once:
-        # the interpreter may be half torn down)
+        # the interpreter may be half torn down). A second signal, while an earlier one is being acted on
+        # (exit_stopped), is only noted, as before the end: one stop, one line.
         findings = sys.modules.get("protocolkit.findings")
         line = summary(Stopped(signum))
         os.write(2, (findings.visible(line) if findings else line).encode("utf-8", "backslashreplace") + b"\n")
@@ -179,12 +180,12 @@ def process_pool(*args: Any, **kwargs: Any) -> Iterator[Any]:
     try:
         yield pool
     except BaseException:
-        _kill_workers(pool)
+        kill_workers(pool)
         raise
     pool.shutdown()
 
 
-def _kill_workers(pool: Any) -> None:
+def kill_workers(pool: Any) -> None:
     # ProcessPoolExecutor has no public way to end its processes: _processes is its table of them (pid -> Process)
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         try:

@@ -189,3 +189,38 @@ def test_a_signal_while_the_command_finishes_stops_it_as_any_other():
     finally:
         stopping._PENDING.clear()
         stopping._ENDED[0] = False
+
+
+def test_a_second_signal_while_the_first_is_acted_on_adds_no_line():
+    # the first signal is being acted on (exit_stopped kills the workers and prints its line): a second, Ctrl-C
+    # pressed again, is only noted, so the stop still prints one line and ends the way the first decided
+    code = ("import os, signal\n"
+            "from protocolkit import stopping\n"
+            "stopping.install()\n"
+            "os.kill(os.getpid(), signal.SIGINT)\n"
+            "try:\n"
+            "    stopping.ended()\n"
+            "except stopping.Stopped:\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "    print('acting on the first')\n")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=20)
+    assert ran.returncode == 0 and ran.stdout.strip() == b"acting on the first", ran
+    assert ran.stderr == b""
+
+
+def test_the_console_script_acts_on_a_signal_noted_after_the_commands_last_checkpoint():
+    # a command whose signal is noted after its last checkpoint (the signal handler only notes it): main() stops
+    # with 130 and the line when the command returns, where it used to exit 0
+    code = ("import sys, types\n"
+            "from protocolkit import entry, stopping\n"
+            "cli = types.ModuleType('protocolkit.cli')\n"
+            "def app():\n"
+            "    stopping.finished('wrote out/p00/protocol.docx')\n"
+            "    stopping._PENDING.append(2)\n"
+            "cli.app = app\n"
+            "sys.modules['protocolkit.cli'] = cli\n"
+            "entry.main()\n")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=20)
+    text = ran.stderr.decode("utf-8", "replace").strip()
+    assert ran.returncode == 130, text
+    assert text.count("\n") == 0 and "finished before the stop: wrote out/p00/protocol.docx" in text, text

@@ -111,9 +111,9 @@ class Catalogue:
         must end it, or that process waits for it when it exits)."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            from protocolkit.stopping import _kill_workers
+            from protocolkit.stopping import kill_workers
 
-            _kill_workers(pool)
+            kill_workers(pool)
             pool.shutdown(wait=False, cancel_futures=True)
 
     # -- where files are --------------------------------------------------------------------
