@@ -103,8 +103,8 @@ def parse_yaml(text: str, path: str) -> YamlFile:
     except _DuplicateKey as dup:
         raise YamlProblem(Finding("yaml-syntax", "error", f"YAML syntax: key {dup.key!r} appears twice in one mapping "
                                   f"(first at line {dup.first}): keep one", path, dup.line, dup.column)) from None
-    # a value or key can hold a control character only if the text does, or writes one as an escape ("\\x01"):
-    # a file with neither, as nearly every file is, need not be walked for them
+    # a value or key can hold a control character only if the text does, or writes one as an escape (\x01 in
+    # double quotes): a file with neither, as nearly every file is, need not be walked for them
     dirty = "\\" in text or _CONTROL.search(text) is not None
     _check_bounds(data, path, dirty)
     if dirty:

@@ -72,6 +72,15 @@ def test_every_example_prints_without_a_near_empty_page_and_with_a_paged_content
         assert len(entries) >= 10, f"{pdf.name}: contents without page numbers"
         numbers = [int(page) for _, _, page in entries]
         assert numbers == sorted(numbers) and numbers[0] >= 3 and numbers[-1] <= len(pages)
+        # the document control and change history tables print each date on one line (a column too narrow broke
+        # "15 September 2026" as "202" above "6")
+        control = next(p for p in pages if "Change history" in p or "No earlier versions" in p)
+        broken = _BROKEN_DATE.search(control)
+        assert broken is None, f"{pdf.parent.name}/{pdf.name}: a date broken across lines: {broken.group(0)!r}"
+
+
+_BROKEN_DATE = re.compile(r"\b\d{1,2}[ \u00a0](?:January|February|March|April|May|June|July|August|September|"
+                          r"October|November|December)(?![ \u00a0]\d{4}\b)(?=\s)")
 
 
 # What the running header and footer print on every page (see the template's footer).
