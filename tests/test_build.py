@@ -232,6 +232,34 @@ def test_two_partnerships_with_one_id_are_refused(run, tmp_path):
     assert re.search(r"two\.yaml:\d+:\d+: error duplicate-id .*one\.yaml", result.stderr), result.stderr
 
 
+def test_with_jobs_the_file_that_claims_an_id_is_built_wherever_it_is_written(run, tmp_path):
+    # A file whose `id:` line claims its id writes its documents in the worker that rendered them; a second file
+    # with that id, and one whose id no `id:` line shows (written as JSON), are decided on by the parent process.
+    # Either way the documents are the bytes a build in one process writes.
+    import json
+
+    from ruamel.yaml import YAML
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(EXAMPLE_FILES[0], src / "a.yaml")
+    shutil.copy(EXAMPLE_FILES[0], src / "b.yaml")
+    flow = YAML(typ="safe").load(EXAMPLE_FILES[1].read_text(encoding="utf-8"))
+    (src / "c.yaml").write_text(json.dumps(flow, default=str), encoding="utf-8")
+    results = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        results[jobs] = run("build", src, "--out", out, "--jobs", jobs)
+        assert results[jobs].exit_code == 1, results[jobs].output
+        assert re.search(r"b\.yaml:\d+:\d+: error duplicate-id .*a\.yaml", results[jobs].stderr), results[jobs].stderr
+        assert sorted(p.parent.name for p in out.rglob("protocol.docx")) == sorted(
+            [partnership_id(EXAMPLE_FILES[0]), flow["id"]])
+        assert not [p for p in out.rglob("*") if p.name.startswith(".")]
+    assert results["1"].stdout.splitlines() == [line.replace("out2", "out1") for line in results["2"].stdout.splitlines()]
+    for path in (tmp_path / "out1").rglob("*.docx"):
+        assert path.read_bytes() == (tmp_path / "out2" / path.relative_to(tmp_path / "out1")).read_bytes(), path
+
+
 def test_restyled_template_and_doc_option(run, tmp_path):
     template = docx.Document(str(default_template()))
     template.styles["Heading 1"].font.name = "Georgia"
