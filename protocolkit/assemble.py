@@ -281,6 +281,8 @@ def template_findings(clause_id: str, text: str, where: Source, placeholders_onl
     placeholders_only anything but placeholders), unknown variables, unknown attributes."""
     if "{" not in text:
         return []
+    if placeholders_only and _known_placeholders(text):
+        return []
     try:
         ast = _parsed(text)
     except TemplateSyntaxError as exc:
@@ -369,12 +371,17 @@ def counted(value: Any) -> Any:
     return value
 
 
-def render_text(text: str, context: dict[str, Any], seen: dict | None = None) -> str:
+def render_text(text: str, context: dict[str, Any], seen: dict | None = None, local: bool = False) -> str:
     """Fill a clause's template within MAX_OUTPUT and MAX_ITERATIONS; raises UndefinedError, SecurityError,
     TemplateSyntaxError, TemplateRefused or TemplateLimit. `seen` keeps the values already read from this context,
-    for the next text filled from it."""
+    for the next text filled from it; `local` says the text is a partnership file's own (placeholders only, and
+    new to each partnership: a library's texts are compiled once and their fillings kept)."""
     if "{" not in text:
         return text
+    if local:
+        quick = _placeholders_filled(text, context)
+        if quick is not None:
+            return quick
     template = _compiled(text)
     if isinstance(template, TemplateRefused):
         raise TemplateRefused(str(template))  # a fresh one: the cached instance would gather every traceback
@@ -394,6 +401,76 @@ def render_text(text: str, context: dict[str, Any], seen: dict | None = None) ->
             _FILLED.clear()
         _FILLED[key] = filled
     return filled
+
+
+# -- text that holds placeholders only --------------------------------------------------------------------------
+# A partnership file's own text (a local clause, an override) may hold only `{{ name.field }}` placeholders, and it
+# is new to every partnership: Jinja parsed and compiled each one afresh, 5 ms apiece, a twentieth of a county
+# build. Hand-written because a placeholder needs no template engine, only what Jinja would print for it; anything
+# this code is not sure of (other syntax, a value that is not a string, a name or field that is not there) goes to
+# Jinja, whose output or error stands. test_properties compares the two.
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Jinja counts as a line break in template text
+
+
+def _simple_placeholders(text: str) -> list[re.Match[str]] | None:
+    """The placeholders, when `{{ name.field }}` is all of Jinja's syntax the text holds; None otherwise."""
+    if "{%" in text or "{#" in text:
+        return None
+    found = list(_PLACEHOLDER.finditer(text))
+    start = 0
+    for m in found:
+        # "{{" anywhere else (before it, or a third brace in front of it) is Jinja syntax this does not read
+        if "{{" in text[start:m.start()] or (m.start() and text[m.start() - 1] == "{"):
+            return None
+        start = m.end()
+    return None if "{{" in text[start:] else found
+
+
+def _known_placeholders(text: str) -> bool:
+    """Whether the text holds only placeholders, each naming a value template_findings would accept."""
+    found = _simple_placeholders(text)
+    if found is None:
+        return False
+    for m in found:
+        name, _, rest = m.group(1).partition(".")
+        if name not in CONTEXT_FIELDS:
+            return False
+        allowed = CONTEXT_FIELDS[name]
+        if rest and allowed is not None and rest.split(".", 1)[0] not in allowed:
+            return False
+    return True
+
+
+def _placeholders_filled(text: str, context: dict[str, Any]) -> str | None:
+    """What Jinja renders from a text of placeholders only, each naming a string in the context's own mappings;
+    None when the text is anything else. Jinja reads every line break in the text as a newline and drops one at its
+    very end; the values are printed as they are."""
+    found = _simple_placeholders(text)
+    if not found:
+        return None
+    out: list[str] = []
+    start = 0
+    for m in found:
+        parts = m.group(1).split(".")
+        value = context.get(parts[0], _ABSENT)
+        for part in parts[1:]:
+            # Jinja tries an attribute first (`local.items` is a dict's method), then the key
+            if type(value) is not dict or part not in value or hasattr(dict, part):
+                return None
+            value = value[part]
+        if type(value) is not str:
+            return None
+        out += (text[start:m.start()], value)
+        start = m.end()
+    tail = text[start:]
+    if tail.endswith(("\n", "\r")):
+        tail = tail[:-2] if tail.endswith("\r\n") else tail[:-1]
+    out.append(tail)
+    pieces = [_LINE_BREAK.sub("\n", piece) if i % 2 == 0 else piece for i, piece in enumerate(out)]
+    filled = "".join(pieces)
+    return filled if len(filled) <= MAX_OUTPUT else None
 
 
 # Filled texts by template and the values it reads. A county's partnerships share most clauses and most of the values
@@ -716,13 +793,14 @@ def _render_clause(cand: _Candidate, context: dict[str, Any], seen: dict) -> tup
     paragraphs: list[Paragraph] = []
     pieces = [(cand.text, False)] + [(item, True) for item in cand.items]
     for text, is_item in pieces:
-        if cand.items_local if is_item else cand.text_local:
+        local = cand.items_local if is_item else cand.text_local
+        if local:
             problems = placeholder_findings(cand.id, text, cand.text_source)
             if problems:
                 findings += problems
                 continue
         try:
-            rendered = render_text(text, context, seen)
+            rendered = render_text(text, context, seen, local)
         except TemplateRefused as exc:
             findings.append(Finding.at(cand.text_source, "template-unsafe", "error",
                                        f"clause {cand.id!r}: refused: {exc}", clause=cand.id))
