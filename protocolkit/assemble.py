@@ -396,7 +396,10 @@ def render_text(text: str, context: dict[str, Any], seen: dict | None = None, lo
     key = (text, tuple(values))
     filled = _FILLED.get(key)
     if filled is None:
-        filled = _fill(template, context)
+        # a library text of placeholders only, with values not met before (a school's name, most often)
+        filled = None if local else _placeholders_filled(text, context)
+        if filled is None:
+            filled = _fill(template, context)
         if len(_FILLED) >= _FILLED_MAX:
             _FILLED.clear()
         _FILLED[key] = filled
@@ -405,10 +408,11 @@ def render_text(text: str, context: dict[str, Any], seen: dict | None = None, lo
 
 # -- text that holds placeholders only --------------------------------------------------------------------------
 # A partnership file's own text (a local clause, an override) may hold only `{{ name.field }}` placeholders, and it
-# is new to every partnership: Jinja parsed and compiled each one afresh, 5 ms apiece, a twentieth of a county
-# build. Hand-written because a placeholder needs no template engine, only what Jinja would print for it; anything
-# this code is not sure of (other syntax, a value that is not a string, a name or field that is not there) goes to
-# Jinja, whose output or error stands. test_properties compares the two.
+# is new to every partnership: Jinja parsed and compiled each one afresh, 5 ms apiece. Many of the library's texts
+# are placeholders only too, and each new school name had Jinja fill them again, 66 microseconds apiece, a
+# thirtieth of a build. Hand-written because a placeholder needs no template engine, only what Jinja would print
+# for it; anything this code is not sure of (other syntax, a value that is not a string, a name or field that is
+# not there) goes to Jinja, whose output or error stands. test_properties compares the two.
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Jinja counts as a line break in template text
@@ -443,33 +447,46 @@ def _known_placeholders(text: str) -> bool:
     return True
 
 
-def _placeholders_filled(text: str, context: dict[str, Any]) -> str | None:
-    """What Jinja renders from a text of placeholders only, each naming a string in the context's own mappings;
-    None when the text is anything else. Jinja reads every line break in the text as a newline and drops one at its
-    very end; the values are printed as they are."""
+@lru_cache(maxsize=4096)
+def _placeholder_plan(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """A text of placeholders only as what Jinja prints between them (every line break read as a newline, one at
+    the very end dropped) and each placeholder's path; None for any other text."""
     found = _simple_placeholders(text)
     if not found:
         return None
-    out: list[str] = []
+    pieces: list[str] = []
+    paths: list[tuple[str, ...]] = []
     start = 0
     for m in found:
-        parts = m.group(1).split(".")
-        value = context.get(parts[0], _ABSENT)
-        for part in parts[1:]:
+        pieces.append(_LINE_BREAK.sub("\n", text[start:m.start()]))
+        paths.append(tuple(m.group(1).split(".")))
+        start = m.end()
+    tail = text[start:]
+    if tail.endswith(("\n", "\r")):
+        tail = tail[:-2] if tail.endswith("\r\n") else tail[:-1]
+    pieces.append(_LINE_BREAK.sub("\n", tail))
+    return tuple(pieces), tuple(paths)
+
+
+def _placeholders_filled(text: str, context: dict[str, Any]) -> str | None:
+    """What Jinja renders from a text of placeholders only, each naming a string in the context's own mappings;
+    None when the text is anything else. The values are printed as they are."""
+    plan = _placeholder_plan(text)
+    if plan is None:
+        return None
+    pieces, paths = plan
+    out = [pieces[0]]
+    for path, piece in zip(paths, pieces[1:]):
+        value = context.get(path[0], _ABSENT)
+        for part in path[1:]:
             # Jinja tries an attribute first (`local.items` is a dict's method), then the key
             if type(value) is not dict or part not in value or hasattr(dict, part):
                 return None
             value = value[part]
         if type(value) is not str:
             return None
-        out += (text[start:m.start()], value)
-        start = m.end()
-    tail = text[start:]
-    if tail.endswith(("\n", "\r")):
-        tail = tail[:-2] if tail.endswith("\r\n") else tail[:-1]
-    out.append(tail)
-    pieces = [_LINE_BREAK.sub("\n", piece) if i % 2 == 0 else piece for i, piece in enumerate(out)]
-    filled = "".join(pieces)
+        out += (value, piece)
+    filled = "".join(out)
     return filled if len(filled) <= MAX_OUTPUT else None
 
 

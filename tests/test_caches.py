@@ -47,7 +47,8 @@ def _clear_caches() -> None:
     assemble._FILLED.clear()
     load._RESOLVED.clear()
     _common._REGISTERS.clear()
-    for cached in (assemble._reads, assemble._split, assemble._compiled, assemble._parsed, typography.typeset, wordml.run_content,
+    for cached in (assemble._reads, assemble._split, assemble._compiled, assemble._parsed, assemble._placeholder_plan,
+                   typography.typeset, wordml.run_content,
                    docx._text_paragraph, docx._heading_run, docx._id_row, docx.id_bookmark, legal_basis.misuses,
                    legal_basis._names_condition, suppress._directives):
         cached.cache_clear()

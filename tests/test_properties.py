@@ -71,3 +71,25 @@ def test_placeholders_are_filled_as_jinja_fills_them(text):
     if assemble._known_placeholders(text):
         with patch.object(assemble, "_known_placeholders", lambda text: False):  # Jinja's own reading
             assert assemble.template_findings("c", text, Source("p.yaml", 1, 1), placeholders_only=True) == []
+
+
+def test_every_library_text_of_placeholders_only_is_filled_as_jinja_fills_it():
+    # the library's own texts, in every example's context: each filled without Jinja gives Jinja's output
+    from protocolkit import assemble
+    from protocolkit.library import load_library
+    from protocolkit.project import load_partnership
+
+    from conftest import CLAUSES, EXAMPLES
+
+    lib = load_library(CLAUSES)
+    texts = [t for lc in lib.clauses.values() for t in (lc.model.text, *lc.model.items) if "{" in t]
+    compared = 0
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        context = assemble.template_context(load_partnership(path, lib).model)
+        for text in texts:
+            quick = assemble._placeholders_filled(text, context)
+            if quick is not None:
+                assert quick == assemble._fill(assemble._compiled(text), context), text
+                compared += 1
+    assert compared > 100
+    COUNTS["placeholders: library texts in the examples' contexts filled as Jinja fills them"] += compared
