@@ -22,7 +22,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str] = (), what: str = "",
-               record: bool = True, durable: bool = True, staging: Path | str | None = None) -> None:
+               record: bool = True, durable: bool = True) -> None:
     """Write `data` to `path` in one step: a new temporary file, made exclusively under a random name in the target's
     folder, filled, flushed to disk (unless not `durable`) and renamed over the target. A target that is a symlink, a
     target inside a symlinked folder, and a target that is one of `inputs` are refused; any failure is an InputError
@@ -30,14 +30,10 @@ def write_file(path: Path | str, data: bytes | str, inputs: Iterable[Path | str]
 
     The rename alone makes the file whole for any reader and after any kill; flushing makes it survive a power cut
     too. A build writing thousands of files passes durable=False and flushes them all at once when it ends
-    (flush_all): one flush per file cost 2.6 ms each, more than rendering the document.
-
-    `staging`, a folder above the target's (so on the same filesystem), holds the temporary file instead of the
-    target's own folder: a build's workers stage in the output folder, the one place to tidy when they are killed
-    part way through a write (stopping.tidy_on_stop)."""
+    (flush_all): one flush per file cost 2.6 ms each, more than rendering the document."""
     target = check_target(path, inputs)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    folder = Path(staging) if staging is not None else target.parent
+    folder = target.parent
     tmp: str | None = None
     try:
         # mkstemp opens with O_CREAT|O_EXCL and a random name: nothing planted beforehand can be written through

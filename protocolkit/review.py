@@ -273,9 +273,7 @@ def _redline(outcome: Outcome, kind: str, diff: Any, old_label: str, new_label: 
     out = Path(_STATE["out"]) / outcome.id
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{DOC_FILENAMES[kind]}-redline.docx"
-    # staged in the output folder, which a stop tidies (a worker may be killed part way through the write)
-    write_file(target, redline_bytes(diff, old_label, new_label, _STATE.get("template")), record=False,
-               staging=_STATE["out"])
+    write_file(target, redline_bytes(diff, old_label, new_label, _STATE.get("template")), record=False)
     return str(target)
 
 
@@ -291,11 +289,9 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
 
 def review_command(paths: list[Path], since: str | None, signed_dir: Path | None, out: Path, fmt: str,
                    today: date, jobs: int, exit_code: bool, library: Path | None) -> int:
-    from protocolkit.files import remove_leftovers
     from protocolkit.library import library_note, load_library, project_library
     from protocolkit.project import discover, shown
     from protocolkit.render.build import _Progress
-    from protocolkit.stopping import tidy_on_stop
 
     if (since is None) == (signed_dir is None):
         raise InputError("review needs one baseline: --since REV (a git revision) or --signed DIR (signed copies)")
@@ -315,8 +311,6 @@ def review_command(paths: list[Path], since: str | None, signed_dir: Path | None
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
-    remove_leftovers(out)  # what a review killed part way left behind
-    tidy_on_stop(out)
     with TemporaryDirectory(prefix="protocolkit-review-") as tmp:
         _STATE.clear()
         _STATE.update(library=str(lib.root), lib=lib, today=today, out=str(out), work=tmp,

@@ -29,19 +29,11 @@ class Stopped(BaseException):
 
 
 _FINISHED: list[str] = []
-# Folders where worker processes write: a worker killed part way through a write leaves its temporary file there.
-_TIDY: list[str] = []
 
 
 def finished(what: str) -> None:
     """Record something the command has finished (a file written), for the line printed if it is stopped."""
     _FINISHED.append(what)
-
-
-def tidy_on_stop(folder: Any) -> None:
-    """If the command is stopped, the temporary files that its killed workers leave in this folder (where they
-    stage their writes: files.write_file's `staging`) are removed once the workers are gone."""
-    _TIDY.append(str(folder))
 
 
 _PENDING: list[int] = []
@@ -130,11 +122,6 @@ def exit_stopped(stop: Stopped) -> None:
                 child.join(0.5)
             except (OSError, ValueError, AssertionError):
                 pass
-        if _TIDY:
-            from protocolkit.files import remove_leftovers
-
-            for folder in _TIDY:  # a worker killed mid-write is gone now: its temporary file may go
-                remove_leftovers(folder, depth=0)
         print(visible(summary(stop)), file=sys.stderr)
     finally:
         os._exit(stop.code)  # at once: no atexit hook may wait on a pool that is being torn down

@@ -232,10 +232,10 @@ def test_two_partnerships_with_one_id_are_refused(run, tmp_path):
     assert re.search(r"two\.yaml:\d+:\d+: error duplicate-id .*one\.yaml", result.stderr), result.stderr
 
 
-def test_with_jobs_the_file_that_claims_an_id_is_built_wherever_it_is_written(run, tmp_path):
-    # A file whose `id:` line claims its id writes its documents in the worker that rendered them; a second file
-    # with that id, and one whose id no `id:` line shows (written as JSON), are decided on by the parent process.
-    # Either way the documents are the bytes a build in one process writes.
+def test_with_jobs_files_sharing_an_id_give_what_one_process_gives(run, tmp_path):
+    # Which of two files sharing an id is built is settled from the `id:` lines before any is rendered, and a file
+    # whose id no `id:` line shows (written as JSON) claims it when rendered: with workers finishing in any order,
+    # the same files are built, as the same bytes, as in one process.
     import json
 
     from ruamel.yaml import YAML

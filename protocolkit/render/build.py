@@ -1,11 +1,9 @@
 """`protocolkit build`: every partnership found becomes its protocol and data-sharing agreement.
 
 Partnerships are loaded, assembled and rendered independently (in parallel
-processes with --jobs). Each partnership's documents are written where they are
-rendered, each to a temporary name in the output folder and then moved into
-place, so only their names travel back to the parent; the parent alone decides
-which of two files sharing an id is built, writes what it must decide on, and
-converts the documents to PDF in one LibreOffice run at the end.
+processes with --jobs); the parent process alone writes files, each to a
+temporary name in its folder and then moved into place, and converts them to PDF
+in one LibreOffice run at the end.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from protocolkit.load import declared_id, position
 from protocolkit.project import assemble_documents, discover, load_partnership, shown
 from protocolkit.render.docx import read_template, render_docx
 from protocolkit.parallel import streamed
-from protocolkit.stopping import checkpoint, finished, tidy_on_stop, worker_init
+from protocolkit.stopping import checkpoint, worker_init
 
 KINDS = {"protocol": ["protocol"], "dsa": ["dsa"], "all": ["protocol", "dsa"]}
 # Fewer partnerships than this finish before a progress bar would be worth drawing.
@@ -43,7 +41,6 @@ class Outcome:
     id_at: tuple[int | None, int | None] = (None, None)
     findings: list[Finding] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
-    written: list[Path] = field(default_factory=list)  # the documents, when written where they were rendered
 
     @property
     def failed(self) -> bool:
@@ -54,14 +51,13 @@ class Outcome:
 _STATE: dict[str, object] = {}
 
 
-def _init_worker(library_root: str, template: bytes, kinds: list[str], config: Config, out: str,
-                 owners: dict[str, str]) -> None:
+def _init_worker(library_root: str, template: bytes, kinds: list[str], config: Config) -> None:
     worker_init()
     lib = _STATE.get("library")
     # A forked worker already holds the parent's library; a spawned one reads it afresh.
     if not isinstance(lib, Library) or str(lib.root) != library_root:
         _STATE["library"] = load_library(Path(library_root))
-    _STATE.update(template=template, kinds=kinds, config=config, out=out, owners=owners)
+    _STATE.update(template=template, kinds=kinds, config=config)
     # the library and the compiled template live as long as the worker: the collector need not walk them again
     gc.freeze()
 
@@ -80,14 +76,6 @@ def render_partnership(path: str) -> Outcome:
         return outcome
     for kind in _STATE["kinds"]:  # type: ignore[attr-defined]
         outcome.files[kind] = render_docx(docs[kind], _STATE["template"])  # type: ignore[arg-type]
-    out = _STATE.get("out")
-    # The file that claimed its id before anything was rendered writes its documents here: carrying every
-    # document's bytes back through the pool's pipe made the parent's share a twelfth of a county build's time.
-    # Any other (a second file with the id, or an id the `id:` lines did not show) is left to the parent.
-    if out is not None and outcome.id is not None and \
-            _STATE["owners"].get(outcome.id) == outcome.path:  # type: ignore[attr-defined]
-        outcome.written = _write_outcome(Path(out), outcome)  # type: ignore[arg-type]
-        outcome.files = {}
     return outcome
 
 
@@ -95,8 +83,7 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
     """Each partnership's outcome as it finishes, in or out of order, with few in flight at once."""
     lib: Library = _STATE["library"]  # type: ignore[assignment]
     return streamed(paths, jobs, render_partnership, progress, _init_worker,
-                    (str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"], _STATE["out"],
-                     _STATE["owners"]))
+                    (str(lib.root), _STATE["template"], _STATE["kinds"], _STATE["config"]))
 
 
 class _Progress:
@@ -166,11 +153,10 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
         raise InputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
 
     remove_leftovers(out)  # what a build killed part way left behind
+    _STATE.update(library=lib, template=template_bytes, kinds=kinds, config=find_config(paths[0]))
     owners = _claimed_ids(found)  # duplicate ids are known before anything is written
-    _STATE.update(library=lib, template=template_bytes, kinds=kinds, config=find_config(paths[0]), out=str(out),
-                  owners=dict(owners))
-    tidy_on_stop(out)
     code = 0
+    written: list[Path] = []
     built: dict[str, list[Path]] = {}
     with _Progress(len(found), "Building") as bar:
         for outcome in _outcomes(found, jobs, bar.advance):
@@ -185,9 +171,8 @@ def build_command(paths: list[Path], out: Path, doc: str, pdf: bool, jobs: int, 
                 print(visible(f"protocolkit: {outcome.path}: not built (errors above)"), file=sys.stderr)
                 continue
             assert outcome.id is not None
-            built[outcome.path] = outcome.written or _write_outcome(out, outcome)
-            for path in built[outcome.path]:
-                finished(f"wrote {path}")
+            built[outcome.path] = _write_outcome(out, outcome)
+            written += built[outcome.path]
 
     flush_all()
     written = [p for path in found for p in built.get(path, [])]  # listed in the order the files were found
@@ -218,8 +203,7 @@ def _write_outcome(out: Path, outcome: Outcome) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for kind, data in outcome.files.items():
             target = folder / f"{DOC_FILENAMES[kind]}.docx"
-            # flushed all at once when the build ends; staged in the output folder, which a stop tidies
-            write_file(target, data, durable=False, record=False, staging=out)
+            write_file(target, data, durable=False)  # flushed all at once when the build ends
             written.append(target)
     except OSError as exc:
         raise InputError(f"{folder}: cannot write: {exc.strerror or exc}") from None
