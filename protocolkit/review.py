@@ -289,6 +289,7 @@ def _outcomes(paths: list[str], jobs: int, progress) -> Iterator[Outcome]:
 
 def review_command(paths: list[Path], since: str | None, signed_dir: Path | None, out: Path, fmt: str,
                    today: date, jobs: int, exit_code: bool, library: Path | None) -> int:
+    from protocolkit.files import remove_leftovers
     from protocolkit.library import library_note, load_library, project_library
     from protocolkit.project import discover, shown
     from protocolkit.render.build import _Progress
@@ -311,6 +312,7 @@ def review_command(paths: list[Path], since: str | None, signed_dir: Path | None
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    remove_leftovers(out)  # a redline whose worker a stop killed part way, as build tidies its own
     with TemporaryDirectory(prefix="protocolkit-review-") as tmp:
         _STATE.clear()
         _STATE.update(library=str(lib.root), lib=lib, today=today, out=str(out), work=tmp,

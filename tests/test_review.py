@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import json
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -197,6 +199,24 @@ def test_exit_code_and_the_one_baseline_rule(run, county, monkeypatch):
     both = run("review", county["repo"] / "partnerships", "--since", "HEAD~1", "--signed", county["copies"],
                "--out", out)
     assert both.exit_code == 2 and "one baseline" in both.output
+
+
+def test_a_review_removes_the_temporary_file_a_killed_review_left(run, county, monkeypatch):
+    # a worker stopped while writing a redline leaves its temporary file beside it; the next review removes it,
+    # as the next build does, unless its writer is still running (this test's process stands for one)
+    monkeypatch.chdir(county["repo"])
+    out = county["root"] / "review-leftovers"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / "northgate-high").mkdir(parents=True)
+    left = out / "northgate-high" / f".pk-{dead.pid}-abc123.tmp"
+    left.write_bytes(b"half a redline")
+    live = out / "northgate-high" / f".pk-{os.getpid()}-def456.tmp"
+    live.write_bytes(b"being written")
+    result = run("review", county["repo"] / "partnerships", "--since", "HEAD~1", "--out", out, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert not left.exists() and live.exists()
+    assert (out / "northgate-high" / "protocol-redline.docx").is_file()
 
 
 def test_signed_pdf_copies_are_matched_by_the_fingerprint_they_print(run, county, tmp_path, soffice):
