@@ -467,6 +467,18 @@ def test_a_post_without_its_csrf_token_is_refused_and_nothing_written(server, co
     assert path.read_bytes() == before
 
 
+def test_every_field_the_form_calls_needed_says_so_to_assistive_technology(server):
+    # "(needed)" is seen beside the label; a screen reader is told by aria-required on the control itself
+    status, body, _ = Client(server.url).get("/p/northgate-high")
+    assert status == 200
+    needed = re.findall(r'<label for="(f-[^"]+)">[^<]*<span class="req">\(needed\)</span>', body)
+    assert len(needed) > 10
+    for control in needed:
+        tag = re.search(rf'<(?:input|select|textarea) [^>]*id="{re.escape(control)}"[^>]*>', body)
+        assert tag and 'aria-required="true"' in tag.group(0), control
+    assert body.count('aria-required="true"') == len(needed)
+
+
 def test_no_path_outside_the_served_folder_is_reachable(server, county, tmp_path):
     outside = tmp_path / "elsewhere.yaml"
     shutil.copyfile(EXAMPLES / "fenland-college.yaml", outside)
