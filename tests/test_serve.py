@@ -559,6 +559,24 @@ def test_off_loopback_it_asks_for_the_token_it_printed(county):
     assert code == 130, err
 
 
+def test_two_servers_on_one_computer_keep_their_own_cookies(server, tmp_path):
+    # A browser sends a cookie to every port of a host: with one cookie name for every server, opening a second
+    # server replaced the first one's session, and the first then refused its own form (its CSRF token no longer
+    # matched). Each server names its cookies for itself.
+    other = Server(None, cwd=tmp_path)  # the shipped examples, read only
+    try:
+        client = Client(server.url)
+        csrf = client.token("/new")
+        client.base = other.url
+        assert client.token("/new")  # the second server's form, and its session cookie
+        client.base = server.url
+        status, body, _ = client.post("/validate", {"csrf_token": csrf, "-key": "", "id": "kestrel"}, csrf=False)
+        assert status == 200 and "fields" in json.loads(body), body[:300]
+        assert len({c.name for c in client.jar}) == 2
+    finally:
+        other.stop()
+
+
 def test_add_and_remove_work_without_javascript_and_save_nothing(server, county):
     from protocolkit.web.form import form_values, load_round_trip
 

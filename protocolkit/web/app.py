@@ -35,7 +35,7 @@ from protocolkit.web.validate import Checked, check_values
 
 MAX_UPLOAD = 10 * 1024 * 1024
 KIND_WORDS = {"protocol": "protocol", "dsa": "data-sharing agreement"}
-TOKEN_COOKIE = "protocolkit_token"
+TOKEN_COOKIE = "protocolkit-token"  # and the server's own suffix
 
 
 def digest(data: bytes) -> str:
@@ -50,9 +50,13 @@ def _same_token(given: str, token: str) -> bool:
 def create_app(root: Path, token: str | None = None, read_only: bool = False) -> Flask:
     """The app serving the partnership files under `root`; with a token, every request must carry it."""
     app = Flask(__name__)
+    # A browser sends a host's cookies to every port of it: each server names its own, or a second server on the
+    # same computer would replace the first one's session, and with it the token every form of the first carries.
+    own = secrets.token_hex(4)
+    token_cookie = f"{TOKEN_COOKIE}-{own}"
     app.config.update(SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_UPLOAD,
-                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict", WTF_CSRF_TIME_LIMIT=None,
-                      TEMPLATES_AUTO_RELOAD=False)
+                      SESSION_COOKIE_NAME=f"protocolkit-session-{own}", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Strict", WTF_CSRF_TIME_LIMIT=None, TEMPLATES_AUTO_RELOAD=False)
     app.jinja_env.autoescape = True  # for every template, whatever its name
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     _diff_helpers(app)
@@ -77,9 +81,9 @@ def create_app(root: Path, token: str | None = None, read_only: bool = False) ->
             rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
             path = "/" + request.path.lstrip("/")  # never //elsewhere, which a browser reads as another host
             response = redirect(path + ("?" + urlencode(rest) if rest else ""))
-            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
+            response.set_cookie(token_cookie, token, httponly=True, samesite="Strict")
             return response
-        if _same_token(request.cookies.get(TOKEN_COOKIE, ""), token):
+        if _same_token(request.cookies.get(token_cookie, ""), token):
             return None
         return render_template("message.html", title="The access token is needed",
                                text="This server runs on a network address, so it asks for the access token it "
