@@ -433,16 +433,16 @@ def _simple_placeholders(text: str) -> list[re.Match[str]] | None:
 
 
 def _known_placeholders(text: str) -> bool:
-    """Whether the text holds only placeholders, each naming a value template_findings would accept."""
-    found = _simple_placeholders(text)
-    if found is None:
+    """Whether the text holds placeholders and nothing else, each naming a value template_findings would accept
+    (read from the plan the fill uses next, so a local text is scanned once)."""
+    plan = _placeholder_plan(text)
+    if plan is None:
         return False
-    for m in found:
-        name, _, rest = m.group(1).partition(".")
-        if name not in CONTEXT_FIELDS:
+    for path in plan[1]:
+        if path[0] not in CONTEXT_FIELDS:
             return False
-        allowed = CONTEXT_FIELDS[name]
-        if rest and allowed is not None and rest.split(".", 1)[0] not in allowed:
+        allowed = CONTEXT_FIELDS[path[0]]
+        if len(path) > 1 and allowed is not None and path[1] not in allowed:
             return False
     return True
 
