@@ -34,7 +34,9 @@ class YamlText:
             return self.line, self.column
         # the same words may occur more than once in a value: skip the occurrences before this one
         skip = sum(1 for _ in pattern.finditer(self.value, 0, match.start()))
-        lines = self.file.text.splitlines()
+        lines = self.file.memo.get("lines")
+        if lines is None:  # split once a file, not once a finding: a file with thousands of findings was quadratic
+            lines = self.file.memo["lines"] = self.file.text.splitlines()
         span = self.value.count("\n") + len(self.value) // 30 + 2  # a folded block takes more lines than its value
         for n in range(self.line - 1, min(len(lines), self.line - 1 + span)):
             start = self.column - 1 if n == self.line - 1 else 0
