@@ -130,13 +130,18 @@ def _check_text(text: str, path: str) -> None:
                                   path, line, col))
 
 
+def control_message(char: str, key: bool = False) -> str:
+    """What is said of a character no document can hold, wherever it is found (a file, a form's input)."""
+    return f"control character U+{ord(char):04X} {'in a key' if key else 'cannot go into a document'}: remove it"
+
+
 def _check_characters(data: Any, path: str) -> None:
     """Refuse a string no document could print (a YAML escape such as "\\x01" makes one)."""
     for _, value, line, col in string_values(data):
         bad = _CONTROL.search(value)
         if bad:
             raise YamlProblem(Finding("yaml-syntax", "error",
-                                      f"control character U+{ord(bad.group()):04X} cannot go into a document: remove it",
+                                      control_message(bad.group()),
                                       path, line, col))
 
 
@@ -391,7 +396,7 @@ def _check_bounds(data: Any, path: str, keys: bool = True) -> None:
                     pos = node.lc.data.get(key) if getattr(node.lc, "data", None) else None
                     line, col = (pos[0] + 1, pos[1] + 1) if pos else node_position(node)
                     message = ("a mapping or list is used as a key: a key must be a plain word, such as 'name'" if bad
-                               else f"control character U+{ord(control.group()):04X} in a key: remove it")
+                               else control_message(control.group(), key=True))
                     raise YamlProblem(Finding("yaml-syntax", "error", message, path, line, col))
             stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list):

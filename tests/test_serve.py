@@ -126,6 +126,63 @@ def test_form_messages_are_checks_own_placed_beside_their_fields(tmp_path):
     assert checked.errors == 5 and not checked.general
 
 
+def test_the_forms_check_honours_per_path_ignores_as_check_does_for_the_file_itself(tmp_path):
+    from protocolkit.web.form import load_round_trip
+    from protocolkit.web.validate import check_values
+
+    text, data, values, _ = _round_trip("northgate-high.yaml")
+    values.update({"variables.70._from": "", "variables.70._key": "law",
+                   "variables.70.value": "under the Data Protection Act 1998"})
+    target = tmp_path / "partnerships" / "northgate-high.yaml"
+
+    def rules() -> set[str]:
+        checked = check_values(values, load_round_trip(text), text, target, None)
+        return {m.rule for ms in checked.fields.values() for m in ms}
+
+    before = rules()
+    assert before == {"dated-reference"}
+    config = tmp_path / "protocolkit.yaml"
+    config.write_text('check:\n  per-path-ignores:\n    "partnerships/north*": [dated-reference]\n', encoding="utf-8")
+    assert rules() == set()  # the form's temporary copy is ignored as the file itself would be
+    config.write_text('check:\n  per-path-ignores:\n    "other/*": [dated-reference]\n', encoding="utf-8")
+    assert rules() == before
+
+
+def test_a_name_given_twice_in_the_form_is_refused_beside_the_second_not_saved_as_one(tmp_path):
+    from protocolkit.web.form import load_round_trip
+    from protocolkit.web.validate import check_values
+
+    text, data, values, _ = _round_trip("harbour-cluster.yaml")
+    first = sorted(k for k in values if k.startswith("variables.") and k.endswith("._key"))[0]
+    values.update({"variables.70._from": "", "variables.70._key": f"  {values[first]} ", "variables.70.value": "x",
+                   "clauses.overrides.80._from": "", "clauses.overrides.80._key": "finance.facilities",
+                   "clauses.overrides.80.text": "A desk.",
+                   "clauses.overrides.81._from": "", "clauses.overrides.81._key": "finance.facilities",
+                   "clauses.overrides.81.text": "A room."})
+    checked = check_values(values, load_round_trip(text), text, tmp_path / "harbour-cluster.yaml", None)
+    words = {name: " ".join(m.text for m in ms) for name, ms in checked.fields.items()}
+    assert f"'{values[first]}' is already given above" in words["variables.70._key"]
+    assert "change this name, or remove one of the two" in words["variables.70._key"]
+    assert "'finance.facilities' is already given above" in words["clauses.overrides.81._key"]
+    assert "clauses.overrides.80._key" not in words and first not in words
+    assert checked.errors == 2
+
+
+def test_an_invisible_control_character_is_said_beside_each_input_it_was_typed_into(tmp_path):
+    from protocolkit.web.form import load_round_trip
+    from protocolkit.web.validate import check_values
+
+    text, data, values, _ = _round_trip("northgate-high.yaml")
+    values.update({"force.name": "Northshire\x07 Police", "schools.0.name": "A\x0bB",
+                   "variables.70._from": "", "variables.70._key": "a\x01b", "variables.70.value": "x\x7f"})
+    checked = check_values(values, load_round_trip(text), text, tmp_path / "northgate-high.yaml", None)
+    words = {name: " ".join(m.text for m in ms) for name, ms in checked.fields.items()}
+    for name, code in (("force.name", "0007"), ("schools.0.name", "000B"), ("variables.70._key", "0001"),
+                       ("variables.70.value", "007F")):
+        assert words[name].startswith(f"Control character U+{code} cannot go into a document: remove it"), name
+    assert not checked.general and checked.errors == 4  # not one message at a line of a file the user never sees
+
+
 # -- the real server, in a real browser ------------------------------------------------------------
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -48,6 +48,9 @@ class Config:
     source: str = ""
     root: Path = field(default_factory=Path.cwd)
     check: CheckConfig = field(default_factory=CheckConfig)
+    # a finding's path -> the file it stands for: the form checks a temporary copy of the file it would save, and
+    # per-path ignores speak of the file itself
+    stand_ins: dict[str, Path] = field(default_factory=dict)
 
     def severity_of(self, rule: str, default: Severity) -> Severity | None:
         """The rule's severity here, or None when the rule is off."""
@@ -70,7 +73,7 @@ class Config:
         if not self.check.per_path_ignores:
             return False
         try:
-            rel = Path(f.path).resolve().relative_to(self.root.resolve()).as_posix()
+            rel = Path(self.stand_ins.get(f.path, f.path)).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return False  # per-path ignores speak of the project's own files only
         return any(f.rule in rules and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))

@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from protocolkit.load import CONTROL_CHARS, control_message
 from protocolkit.web.fields import CHOICE_LISTS, CLAUSES_ORDER, GROUPS, TOP_ORDER, Field, Group
 
 Values = dict[str, Any]  # input name -> str, or list[str] for checkbox lists
@@ -265,7 +266,9 @@ class Merged:
 
     data: CommentedMap
     names: dict[Path_, str] = field(default_factory=dict)  # data path -> input name (or item prefix)
-    date_problems: dict[str, str] = field(default_factory=dict)  # input name -> the loader's message
+    # input name -> what is wrong with it that check cannot see in the file the form writes: a day that does not
+    # exist (the loader's message) or a name given twice (the file can keep only one of them)
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 class _Merge:
@@ -274,9 +277,18 @@ class _Merge:
         data = copy.deepcopy(base) if isinstance(base, CommentedMap) else CommentedMap()
         self.out = Merged(data)
 
+    def control(self, name: str, raw: Any) -> None:
+        """A character no document can hold, typed or pasted into an input (it does not show): said beside that
+        input, where the file the form writes could only say where it is in that file."""
+        bad = CONTROL_CHARS.search(raw) if isinstance(raw, str) else None
+        if bad:
+            self.out.problems.setdefault(name, control_message(bad.group()) + " (it does not show: it may have "
+                                         "come with pasted text)")
+
     def field(self, mapping: CommentedMap, f: Field, name: str, path: Path_, order: list[str]) -> None:
         raw = self.values.get(name, [] if f.kind == "documents" else "")
         self.out.names[path + (f.key,)] = name
+        self.control(name, raw)
         if f.key in mapping and raw == shown_value(mapping[f.key], f):
             # not changed in the form: the file's own value stays as it is written (version 1.10 is not rewritten as
             # 1.1, and a value the form cannot show, a list where words belong, is not deleted for check to miss)
@@ -285,7 +297,7 @@ class _Merge:
         if f.kind == "date" and isinstance(value, str):
             problem = date_problem(value)
             if problem:
-                self.out.date_problems[name] = problem
+                self.out.problems[name] = problem
         old = mapping.get(f.key)
         if f.kind == "bool":
             if f.key in mapping or value != f.default:
@@ -385,18 +397,29 @@ class _Merge:
         old = holder.get(key)
         mapping = old if isinstance(old, CommentedMap) else CommentedMap()
         new: list[tuple[str, Any]] = []
+        given: set[str] = set()
         for j in item_indexes(self.values, group.key):
             prefix = f"{group.key}.{j}"
             name = str(self.values.get(f"{prefix}._key", "")).strip()
             origin = str(self.values.get(f"{prefix}._from", ""))
             fields = [f for f in group.fields if f.key != "_key"]
+            self.control(f"{prefix}._key", name)
             if not name and not any(self._typed(group, prefix)):
                 continue
+            if name and name in given:
+                # a mapping holds one value for each name: saving would silently keep only one of the two
+                label = next(f.label for f in group.fields if f.key == "_key").lower()
+                self.out.problems.setdefault(f"{prefix}._key", f"{name!r} is already given above: a second {group.item} "
+                                             f"for it would replace the first when saved; change this {label}, "
+                                             f"or remove one of the two")
+                continue
+            given.add(name)
             path = tuple(group.key.split(".")) + (name,)
             self.out.names[path] = f"{prefix}._key"
             if group.scalar:
                 value = str(self.values.get(f"{prefix}.value", "")).strip()
                 self.out.names[path] = f"{prefix}.value"
+                self.control(f"{prefix}.value", value)
                 before = mapping.get(origin)
                 new.append((name, before if _same(before, value) else value))
                 continue
@@ -410,7 +433,7 @@ class _Merge:
             if key in holder:
                 del holder[key]
             return
-        names = [n for n, _ in new]
+        names = {n for n, _ in new}
         for existing in list(mapping):
             if existing not in names:
                 del mapping[existing]

@@ -7,6 +7,8 @@ and each finding goes to the input whose value stands at its line and column, or
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ class Checked:
                 "errors": self.errors}
 
 
+CONTROL = "control character U+"
 _DOTTED = re.compile(r"^([A-Za-z_][\w-]*(?:\.[\w.-]+)*|\(top level\)): (.*)$", re.S)
 _ISO_DATE = re.compile(r"'(\d{4})-(\d{2})-(\d{2})'")
 
@@ -111,6 +114,7 @@ def place(findings: list[Finding], text: str, shown_path: str, result: Checked) 
     """Each finding beside its input; findings about other files, or about no input, in the general list."""
     names = result.merged.names
     positions = _positions(text)
+    starts = [(line, col) for line, col, _ in positions]  # sorted: each finding finds its place by bisection
     for f in findings:
         message = f.message
         name = None
@@ -122,10 +126,9 @@ def place(findings: list[Finding], text: str, shown_path: str, result: Checked) 
                 if name is not None:
                     message = m.group(2)
             if name is None and f.line is not None:
-                at = (f.line, f.column or 1)
-                before = [e for e in positions if (e[0], e[1]) <= at]
+                before = bisect.bisect_right(starts, (f.line, f.column or 1))
                 if before:
-                    name = _name_for(before[-1][2], names)
+                    name = _name_for(positions[before - 1][2], names)
         if name is None:
             where = f.location().replace(shown_path, "this partnership", 1) if f.path == shown_path else f.location()
             result.general.append((Message(f.severity, message, f.rule), where))
@@ -146,9 +149,15 @@ def check_values(values: Values, base: Any, original: str | None, target: Path, 
     with tempfile.TemporaryDirectory(prefix="protocolkit-form-") as tmp:
         candidate = Path(tmp) / (target.name if target.suffix in (".yaml", ".yml") else "partnership.yaml")
         candidate.write_text(text, encoding="utf-8")
-        findings = check_paths([candidate], library, today or date.today(), config=find_config(target))
+        config = dataclasses.replace(find_config(target), stand_ins={shown(candidate): target})
+        findings = check_paths([candidate], library, today or date.today(), config=config)
+        if any(p.startswith(CONTROL) for p in result_merge.problems.values()):
+            # said beside each input it was typed into, below: the file's own message could only give its place
+            # in the file the form writes, which the user never sees
+            findings = [f for f in findings if not (f.rule == "yaml-syntax" and f.message.startswith(CONTROL))]
         place(findings, text, shown(candidate), result)
-    for name, problem in result_merge.date_problems.items():
-        # the loader's words for a day that does not exist, in place of the model's for words that are no date
+    for name, problem in result_merge.problems.items():
+        # in place of what check says of the value the form wrote: for a day that does not exist, the loader's
+        # words rather than the model's for words that are no date
         result.fields[name] = [Message("error", form_words(problem, str(values.get(name, ""))), "schema")]
     return result
