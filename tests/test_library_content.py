@@ -29,7 +29,7 @@ DSA_WORD_FLOOR = 2000
 
 # Current law and guidance the library must rest on, by register id.
 REQUIRED_CITATIONS = {
-    "dpa-2018", "uk-gdpr", "kcsie", "equality-act-2010", "working-together-2023", "searching-guidance",
+    "dpa-2018", "uk-gdpr", "kcsie", "equality-act-2010", "working-together-2026", "searching-guidance",
     "pace-1984", "pace-code-a", "pace-code-c", "children-social-work-act-2017", "operation-encompass",
     "prevent-duty-guidance", "npcc-when-to-call-police", "information-sharing-advice", "asbcpa-2014",
     "laspo-2012", "pofa-2012", "ico-data-sharing-code", "security-classifications", "education-act-2002",
@@ -39,7 +39,7 @@ REQUIRED_CITATIONS = {
 }
 # Cited by every partnership's documents, whatever its facts.
 CITED_BY_EVERY_EXAMPLE = {
-    "dpa-2018", "uk-gdpr", "kcsie", "equality-act-2010", "working-together-2023", "searching-guidance",
+    "dpa-2018", "uk-gdpr", "kcsie", "equality-act-2010", "working-together-2026", "searching-guidance",
     "pace-code-a", "pace-code-c", "npcc-when-to-call-police", "ico-data-sharing-code", "domestic-abuse-act-2021",
     "duaa-2025", "children-act-2004",
 }
@@ -77,8 +77,10 @@ DATED_SAMPLES = {
     "protective-marking-restricted": ["RESTRICTED - POLICE"],
     "protective-marking-protect": ["PROTECT", "PROTECT - PERSONAL"],
     "not-protectively-marked": ["Not Protectively Marked", "Protective marking: NPM", "NPM"],
-    "ceop-centre": ["the CEOP Centre", "the Child Exploitation and Online Protection Centre", "Thinkuknow resources"],
-    "working-together-old": ["Working Together to Safeguard Children 2018", "Working Together to Safeguard Children (March 2015)"],
+    "ceop-centre": ["the CEOP Centre", "the Child Exploitation and Online Protection Centre"],
+    "thinkuknow": ["Thinkuknow resources"],
+    "working-together-old": ["Working Together to Safeguard Children 2018", "Working Together to Safeguard Children (March 2015)",
+                             "Working Together to Safeguard Children 2023"],
     "information-sharing-advice-old": ["Information sharing: advice for practitioners (July 2018)",
                                        "Information Sharing: Guidance for Practitioners and Managers"],
     "teachernet": ["www.teachernet.gov.uk"],
@@ -112,7 +114,7 @@ DATED_SAMPLES = {
 # Current wording that must not be mistaken for a dated reference.
 CURRENT_PHRASES = [
     "Data Protection Act 2018", "UK GDPR special category data", "an enhanced DBS check with a barred list check",
-    "Working Together to Safeguard Children 2023", "Prevent duty guidance (2023)",
+    "Working Together to Safeguard Children 2026", "Prevent duty guidance (2023)",
     "Information sharing: advice for practitioners (2024)", "NCA CEOP Education", "challenge unacceptable behaviour",
     "agree any restricted areas", "marked OFFICIAL", "OFFICIAL-SENSITIVE", "the National Police Chiefs' Council",
     "a youth caution", "the head teacher may reprimand a pupil", "a visible and familiar point of contact",
@@ -325,9 +327,11 @@ def test_required_law_is_in_the_register_and_cited(lib: Library):
     cited = {cite for c in lib.clauses.values() for cite in c.model.cites}
     assert REQUIRED_CITATIONS - set(lib.citations) == set()
     assert REQUIRED_CITATIONS - cited == set()
-    # Each entry says when it was last checked and against what; entries re-checked for this edition say 2026-12-01.
-    assert {c.checked.isoformat() for c in lib.citations.values()} <= {"2026-11-22", "2026-12-01"}
-    assert all(c.source for c in lib.citations.values()) and all(d.source for d in lib.dated)
+    # Each entry says when it was last checked and against what: every one was checked again for this edition
+    # (2026-12-01 and 2026-12-02), none is left as the first edition checked it.
+    entries = [*lib.citations.values(), *lib.dated]
+    assert {e.checked.isoformat() for e in entries} <= {"2026-12-01", "2026-12-02"}
+    assert all(e.source and "not re-checked" not in e.source for e in entries)
     assert {"domestic-abuse-act-2021", "duaa-2025", "cwsa-2026", "children-act-2004"} <= {
         c.id for c in lib.citations.values() if c.checked.isoformat() == "2026-12-01"}
 
