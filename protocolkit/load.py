@@ -125,9 +125,25 @@ def _check_text(text: str, path: str) -> None:
     if odd:
         line = text.count("\n", 0, odd.start()) + 1
         col = odd.start() - (text.rfind("\n", 0, odd.start()) + 1) + 1
-        raise YamlProblem(Finding("yaml-syntax", "error", f"invisible character U+{ord(odd.group()):04X} "
-                                  f"({_NAMES[odd.group()]}): replace it with an ordinary new line or a space",
-                                  path, line, col))
+        raise YamlProblem(Finding("yaml-syntax", "error", odd_break_message(odd.group()), path, line, col))
+
+
+def odd_break_message(char: str) -> str:
+    return f"invisible character U+{ord(char):04X} ({_NAMES[char]}): replace it with an ordinary new line or a space"
+
+
+# How the messages about such characters begin, for a caller that says them in its own place (the web form).
+CHARACTER_MESSAGES = ("control character U+", "invisible character U+")
+
+
+def character_problem(text: str) -> str | None:
+    """What the loader would say of the first character in `text` that no document can hold, or that editors do
+    not count as a line break; None when there is none."""
+    bad = _CONTROL.search(text)
+    if bad:
+        return control_message(bad.group())
+    odd = _ODD_BREAK.search(text)
+    return odd_break_message(odd.group()) if odd else None
 
 
 def control_message(char: str, key: bool = False) -> str:

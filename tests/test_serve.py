@@ -148,7 +148,7 @@ def test_the_forms_check_honours_per_path_ignores_as_check_does_for_the_file_its
     assert rules() == before
 
 
-def test_a_name_given_twice_in_the_form_is_refused_beside_the_second_not_saved_as_one(tmp_path):
+def test_a_name_given_twice_or_left_out_in_the_form_is_refused_beside_its_row_not_saved_as_one(tmp_path):
     from protocolkit.web.form import load_round_trip
     from protocolkit.web.validate import check_values
 
@@ -158,14 +158,16 @@ def test_a_name_given_twice_in_the_form_is_refused_beside_the_second_not_saved_a
                    "clauses.overrides.80._from": "", "clauses.overrides.80._key": "finance.facilities",
                    "clauses.overrides.80.text": "A desk.",
                    "clauses.overrides.81._from": "", "clauses.overrides.81._key": "finance.facilities",
-                   "clauses.overrides.81.text": "A room."})
+                   "clauses.overrides.81.text": "A room.",
+                   "variables.71._from": "", "variables.71._key": " ", "variables.71.value": "y"})
     checked = check_values(values, load_round_trip(text), text, tmp_path / "harbour-cluster.yaml", None)
     words = {name: " ".join(m.text for m in ms) for name, ms in checked.fields.items()}
     assert f"'{values[first]}' is already given above" in words["variables.70._key"]
     assert "change this name, or remove one of the two" in words["variables.70._key"]
     assert "'finance.facilities' is already given above" in words["clauses.overrides.81._key"]
+    assert words["variables.71._key"] == "This is needed: fill it in"  # a value with no name is not saved as ''
     assert "clauses.overrides.80._key" not in words and first not in words
-    assert checked.errors == 2
+    assert checked.errors == 3
 
 
 def test_an_invisible_control_character_is_said_beside_each_input_it_was_typed_into(tmp_path):
@@ -173,14 +175,17 @@ def test_an_invisible_control_character_is_said_beside_each_input_it_was_typed_i
     from protocolkit.web.validate import check_values
 
     text, data, values, _ = _round_trip("northgate-high.yaml")
-    values.update({"force.name": "Northshire\x07 Police", "schools.0.name": "A\x0bB",
+    values.update({"force.name": "Northshire\x07 Police", "schools.0.name": "A\x0bB", "marking": "OFFICIAL\x1f",
+                   "deployment.hours": "08:30 to 15:30\u2028on school days",
                    "variables.70._from": "", "variables.70._key": "a\x01b", "variables.70.value": "x\x7f"})
     checked = check_values(values, load_round_trip(text), text, tmp_path / "northgate-high.yaml", None)
     words = {name: " ".join(m.text for m in ms) for name, ms in checked.fields.items()}
     for name, code in (("force.name", "0007"), ("schools.0.name", "000B"), ("variables.70._key", "0001"),
                        ("variables.70.value", "007F")):
         assert words[name].startswith(f"Control character U+{code} cannot go into a document: remove it"), name
-    assert not checked.general and checked.errors == 4  # not one message at a line of a file the user never sees
+    assert words["deployment.hours"].startswith("Invisible character U+2028 (line separator)")
+    assert "marking" not in words  # the form strips what it saves, \x1f at the end included: nothing to refuse
+    assert not checked.general and checked.errors == 5  # not one message at a line of a file the user never sees
 
 
 # -- the real server, in a real browser ------------------------------------------------------------

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from protocolkit.load import CONTROL_CHARS, control_message
+from protocolkit.load import character_problem
 from protocolkit.web.fields import CHOICE_LISTS, CLAUSES_ORDER, GROUPS, TOP_ORDER, Field, Group
 
 Values = dict[str, Any]  # input name -> str, or list[str] for checkbox lists
@@ -280,10 +280,10 @@ class _Merge:
     def control(self, name: str, raw: Any) -> None:
         """A character no document can hold, typed or pasted into an input (it does not show): said beside that
         input, where the file the form writes could only say where it is in that file."""
-        bad = CONTROL_CHARS.search(raw) if isinstance(raw, str) else None
-        if bad:
-            self.out.problems.setdefault(name, control_message(bad.group()) + " (it does not show: it may have "
-                                         "come with pasted text)")
+        # what the form saves is stripped first, and str.strip() removes a few of these characters at the ends
+        problem = character_problem(raw.strip()) if isinstance(raw, str) else None
+        if problem:
+            self.out.problems.setdefault(name, problem + " (it does not show: it may have come with pasted text)")
 
     def field(self, mapping: CommentedMap, f: Field, name: str, path: Path_, order: list[str]) -> None:
         raw = self.values.get(name, [] if f.kind == "documents" else "")
@@ -406,9 +406,13 @@ class _Merge:
             self.control(f"{prefix}._key", name)
             if not name and not any(self._typed(group, prefix)):
                 continue
-            if name and name in given:
+            label = next(f.label for f in group.fields if f.key == group.mapping_key).lower()
+            if not name:
+                # a value with no name could only be saved under an empty key, which a second one would replace
+                self.out.problems.setdefault(f"{prefix}._key", "this is needed: fill it in")
+                continue
+            if name in given:
                 # a mapping holds one value for each name: saving would silently keep only one of the two
-                label = next(f.label for f in group.fields if f.key == "_key").lower()
                 self.out.problems.setdefault(f"{prefix}._key", f"{name!r} is already given above: a second {group.item} "
                                              f"for it would replace the first when saved; change this {label}, "
                                              f"or remove one of the two")

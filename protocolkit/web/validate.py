@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from protocolkit.findings import Finding
+from protocolkit.load import CHARACTER_MESSAGES
 from protocolkit.web.form import Merged, Values, merged, yaml_text
 
 
@@ -47,7 +48,6 @@ class Checked:
                 "errors": self.errors}
 
 
-CONTROL = "control character U+"
 _DOTTED = re.compile(r"^([A-Za-z_][\w-]*(?:\.[\w.-]+)*|\(top level\)): (.*)$", re.S)
 _ISO_DATE = re.compile(r"'(\d{4})-(\d{2})-(\d{2})'")
 
@@ -151,10 +151,11 @@ def check_values(values: Values, base: Any, original: str | None, target: Path, 
         candidate.write_text(text, encoding="utf-8")
         config = dataclasses.replace(find_config(target), stand_ins={shown(candidate): target})
         findings = check_paths([candidate], library, today or date.today(), config=config)
-        if any(p.startswith(CONTROL) for p in result_merge.problems.values()):
+        if any(p.startswith(CHARACTER_MESSAGES) for p in result_merge.problems.values()):
             # said beside each input it was typed into, below: the file's own message could only give its place
             # in the file the form writes, which the user never sees
-            findings = [f for f in findings if not (f.rule == "yaml-syntax" and f.message.startswith(CONTROL))]
+            findings = [f for f in findings if not (f.rule == "yaml-syntax" and f.path == shown(candidate) and
+                                                    f.message.startswith(CHARACTER_MESSAGES))]
         place(findings, text, shown(candidate), result)
     for name, problem in result_merge.problems.items():
         # in place of what check says of the value the form wrote: for a day that does not exist, the loader's
