@@ -285,6 +285,29 @@ def test_deprecated_clause(run, tmp_path):
     assert sorted(f["clause"] for f in found) == ["zz.old", "zz.older"]
 
 
+def test_replaced_citation(run, tmp_path):
+    local = ("clauses:\n  local:\n    - id: local.framework\n      title: Our framework\n      section: safeguarding\n"
+             "      text: The partners follow the national guidance.\n      cites: [{cite}]\n")
+    current = write(tmp_path, "current.yaml", EXAMPLE + local.format(cite="working-together-2026"))
+    assert of(findings(run, str(current))[1], "replaced-citation") == []
+    old = write(tmp_path, "old.yaml", EXAMPLE + local.format(cite="working-together-2023"))
+    [f] = of(findings(run, str(old))[1], "replaced-citation")
+    assert f["severity"] == "warning" and f["line"] == line_of(old.read_text(encoding="utf-8"), "cites: [working-together-2023]")
+    assert "cite 'working-together-2026' instead" in f["message"] and "Working Together to Safeguard Children 2026" in f["message"]
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "clauses", lib)
+    text = (lib / "training.yaml").read_text(encoding="utf-8")
+    (lib / "training.yaml").write_text(text.replace("cites: [kcsie, working-together-2026]",
+                                                    "cites: [kcsie, working-together-2023]", 1), encoding="utf-8")
+    [f] = of(findings(run, str(lib))[1], "replaced-citation")
+    assert f["clause"] and f["path"].endswith("training.yaml")
+    register = (lib / "citations.yaml").read_text(encoding="utf-8")
+    (lib / "citations.yaml").write_text(register.replace("replaced_by: working-together-2026",
+                                                         "replaced_by: working-together-2099"), encoding="utf-8")
+    code, found = findings(run, str(lib))
+    assert code == 1 and any("'working-together-2099', which is not in the register" in f["message"] for f in found)
+
+
 # -- every code is documented ------------------------------------------------------------
 
 

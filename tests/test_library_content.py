@@ -80,7 +80,7 @@ DATED_SAMPLES = {
     "ceop-centre": ["the CEOP Centre", "the Child Exploitation and Online Protection Centre"],
     "thinkuknow": ["Thinkuknow resources"],
     "working-together-old": ["Working Together to Safeguard Children 2018", "Working Together to Safeguard Children (March 2015)",
-                             "Working Together to Safeguard Children 2023"],
+                             "Working Together to Safeguard Children 2023", "Working Together 2018"],
     "information-sharing-advice-old": ["Information sharing: advice for practitioners (July 2018)",
                                        "Information Sharing: Guidance for Practitioners and Managers"],
     "teachernet": ["www.teachernet.gov.uk"],

@@ -27,6 +27,9 @@ DATED = [
     ("Read Part 1 of KCSIE 2023 before starting.", "kcsie-old-edition"),
     ("Staff are trained in Working Together to Safeguard Children 2018.", "working-together-old"),
     ("The arrangements follow Working Together to Safeguard Children 2023.", "working-together-old"),
+    ("See Working Together to Safeguard Children (HM Government, 2023).", "working-together-old"),
+    ("See Working Together to Safeguard Children (updated December 2023).", "working-together-old"),
+    ("The partners follow Working Together 2018 in full.", "working-together-old"),
     ("The school follows the Revised Prevent duty guidance: for England and Wales.", "prevent-guidance-2015"),
     ("Sharing follows the ICO Data Sharing Code of Practice (May 2011).", "ico-data-sharing-code-2011"),
     ("The officer supports the Sex and Relationship Education programme.", "sre"),
@@ -70,6 +73,8 @@ INNOCENT = [
     "The force has a statutory duty under section 49A of the Domestic Abuse Act 2021 (Operation Encompass).",
     "A suspension is recorded on the pupil's file.",
     "Working Together to Safeguard Children 2026 sets out the arrangements.",
+    "Working Together to Safeguard Children 2026 replaced the 2023 edition.",
+    "Schools and the police working together 2026 onwards.",
     "The integrated care board replaced the clinical commissioning group in 2022.",
     "The police and crime commissioner replaced the police authority in 2012.",
 ]

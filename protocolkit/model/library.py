@@ -92,6 +92,9 @@ class Citation(Strict):
     status: Literal["in-force", "partly-in-force", "not-in-force", "consultation"] = Field(
         default="in-force", description="Whether the provisions relied on are in force; what is not yet goes in note.")
     note: str = Field(default="", description="Commencement, what is not yet in force, and what to switch on when it is.")
+    replaced_by: Slug | None = Field(default=None, description=(
+        "For an edition or Act replaced by another entry: that entry's id. Kept so that what cites it still finds "
+        "it, and is told what to cite instead."))
 
 
 class DatedReference(Strict):
@@ -113,3 +116,12 @@ class CitationsFile(Strict):
 
     citations: list[Citation]
     dated: list[DatedReference] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _replacements_exist(self) -> "CitationsFile":
+        ids = {c.id for c in self.citations}
+        for i, c in enumerate(self.citations):
+            if c.replaced_by is not None and c.replaced_by not in ids:
+                raise ValueError(f"citations[{i}] ({c.id!r}) is replaced_by {c.replaced_by!r}, which is not in the "
+                                 f"register: add that entry or fix the id")
+        return self
