@@ -308,3 +308,13 @@ def test_loops_a_library_allows_stop_at_the_work_limit_on_a_file_with_many_schoo
     result = run("check", many)
     assert "template-limit" in result.stdout and "50,000 list items" in result.stdout, result.stdout
     assert run("build", many, "--out", tmp_path / "out").exit_code == 1
+
+
+def test_a_local_value_with_no_name_is_refused_at_its_line(run, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(EXAMPLE + "variables:\n  '': Bay 4\n  parking: Bay 5\n", encoding="utf-8")
+    result = run("check", path)
+    line = len(EXAMPLE.splitlines()) + 1
+    assert result.exit_code == 1 and f"p.yaml:{line}:1: error schema variables: a local value has no name" in result.stdout
+    path.write_text(EXAMPLE + "variables:\n  parking: Bay 5\n", encoding="utf-8")
+    assert run("check", path).exit_code == 0

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from protocolkit.condition import (
     DEPLOYMENT_MODELS,
@@ -211,6 +211,14 @@ class Partnership(Strict):
     variables: dict[str, str] = Field(default_factory=dict, description="Local values clauses may use as {{ local.NAME }}.")
     clauses: ClauseChoices = Field(default_factory=ClauseChoices)
     history: list[HistoryEntry] = Field(default_factory=list)
+
+    @field_validator("variables")
+    @classmethod
+    def _named(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(not key.strip() for key in value):
+            raise ValueError("a local value has no name, so no clause could use it: give it one, such as "
+                             "'parking_bay: Bay 4' (used as {{ local.parking_bay }})")
+        return value
 
     def party_keys(self) -> set[str]:
         """Keys by which signatories and DPOs name their organisation."""
