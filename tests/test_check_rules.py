@@ -306,6 +306,10 @@ def test_replaced_citation(run, tmp_path):
                                                          "replaced_by: working-together-2099"), encoding="utf-8")
     code, found = findings(run, str(lib))
     assert code == 1 and any("'working-together-2099', which is not in the register" in f["message"] for f in found)
+    [f] = of(found, "replaced-citation")  # at its own line; the rest of the register still loads
+    assert f["severity"] == "error" and f["path"].endswith("citations.yaml")
+    assert f["line"] == line_of((lib / "citations.yaml").read_text(encoding="utf-8"), "replaced_by: working-together-2099")
+    assert of(found, "unknown-citation") == [] and of(found, "schema") == []
 
 
 # -- every code is documented ------------------------------------------------------------

@@ -116,12 +116,3 @@ class CitationsFile(Strict):
 
     citations: list[Citation]
     dated: list[DatedReference] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _replacements_exist(self) -> "CitationsFile":
-        ids = {c.id for c in self.citations}
-        for i, c in enumerate(self.citations):
-            if c.replaced_by is not None and c.replaced_by not in ids:
-                raise ValueError(f"citations[{i}] ({c.id!r}) is replaced_by {c.replaced_by!r}, which is not in the "
-                                 f"register: add that entry or fix the id")
-        return self

@@ -266,8 +266,9 @@ class Merged:
 
     data: CommentedMap
     names: dict[Path_, str] = field(default_factory=dict)  # data path -> input name (or item prefix)
-    # input name -> what is wrong with it that check cannot see in the file the form writes: a day that does not
-    # exist (the loader's message) or a name given twice (the file can keep only one of them)
+    # input name -> what is wrong with it that check cannot say beside it from the file the form writes: a day that
+    # does not exist (the loader's message), a name left out or given twice (the file would keep only one value),
+    # a character no document can hold (the file would not load at all)
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -398,6 +399,7 @@ class _Merge:
         mapping = old if isinstance(old, CommentedMap) else CommentedMap()
         new: list[tuple[str, Any]] = []
         given: set[str] = set()
+        label = next(f.label for f in group.fields if f.key == group.mapping_key).lower()
         for j in item_indexes(self.values, group.key):
             prefix = f"{group.key}.{j}"
             name = str(self.values.get(f"{prefix}._key", "")).strip()
@@ -406,7 +408,6 @@ class _Merge:
             self.control(f"{prefix}._key", name)
             if not name and not any(self._typed(group, prefix)):
                 continue
-            label = next(f.label for f in group.fields if f.key == group.mapping_key).lower()
             if not name:
                 # a value with no name could only be saved under an empty key, which a second one would replace
                 self.out.problems.setdefault(f"{prefix}._key", "this is needed: fill it in")
